@@ -1,10 +1,17 @@
 # The dataset is a dependency graph: each target is a real file, each recipe
-# writes exactly its target (through a temporary name), and the code and rule
-# files a stage reads are its prerequisites, so only stale stages rebuild.
+# writes its targets through temporary names, and the code and rule files a
+# stage reads are its prerequisites, so only stale stages rebuild:
+#   editing rules/*.yml reruns extract, resolve and write, never normalize.
+#
+#   make all                        build processed/ from raw/
+#   make all RAW=dir PROCESSED=dir  the same for another corpus
+#   make test                       the whole test suite
+#   make help                       every target
 
 SHELL := /bin/bash
 .DELETE_ON_ERROR:
 .SUFFIXES:
+.DEFAULT_GOAL := all
 
 PYTHON_BASE ?= python3
 VENV        ?= .venv
@@ -13,12 +20,63 @@ RAW         ?= raw
 PROCESSED   ?= processed
 RULES       ?= rules
 WORKERS     ?= 1
+WORK        := $(PROCESSED)/.work
+PIPE        := ORGFUNCTIONS_WORKERS=$(WORKERS) $(PY) -m pipeline
 
-# The environment is a file target too: it is rebuilt only when the pins change.
-$(VENV)/.installed: requirements.lock pyproject.toml
+RAW_FILES   := $(shell find $(RAW) -type f -name '*.txt' -not -path '*/.*' 2>/dev/null | sort)
+RULE_FILES  := $(shell find $(RULES) -type f -name '*.yml' 2>/dev/null | sort)
+COMMON_CODE := pipeline/__init__.py pipeline/cli.py pipeline/stages.py pipeline/schemas.py pipeline/write.py \
+               pipeline/progress.py
+NORMALIZE_CODE := pipeline/corpus.py pipeline/decode.py pipeline/normalize.py pipeline/homoglyphs.py \
+                  pipeline/dedup.py
+EXTRACT_CODE   := pipeline/extract.py pipeline/nlp.py pipeline/rules.py pipeline/yamlsafe.py pipeline/names.py \
+                  pipeline/shapes.py pipeline/structure.py pipeline/linking.py pipeline/acronyms.py
+RESOLVE_CODE   := pipeline/resolve.py
+TABLES := $(PROCESSED)/documents.parquet $(PROCESSED)/mentions.parquet \
+          $(PROCESSED)/organizations.parquet $(PROCESSED)/org_functions.parquet
+
+all: $(TABLES) ## build the dataset in processed/ (creates .venv if missing)
+.PHONY: all
+
+# The environment is a file target too: rebuilt only when the pins change.
+$(VENV)/.installed: requirements.lock
 	@test -x $(PY) || $(PYTHON_BASE) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	@touch $@
 
 venv: $(VENV)/.installed ## create the virtual environment (.venv) from the pinned requirements
 .PHONY: venv
+
+$(WORK)/normalized.parquet $(WORK)/rejects.parquet &: $(RAW_FILES) $(NORMALIZE_CODE) $(COMMON_CODE) | $(VENV)/.installed
+	$(PIPE) normalize --raw $(RAW) --out $(PROCESSED) --rules $(RULES)
+
+$(WORK)/mentions.parquet $(WORK)/links.parquet $(WORK)/local_orgs.parquet &: $(WORK)/normalized.parquet \
+		$(RULE_FILES) $(EXTRACT_CODE) $(COMMON_CODE) | $(VENV)/.installed
+	$(PIPE) extract --raw $(RAW) --out $(PROCESSED) --rules $(RULES)
+
+RESOLVED := $(WORK)/resolved/mentions.parquet $(WORK)/resolved/organizations.parquet \
+            $(WORK)/resolved/org_functions.parquet
+$(RESOLVED) &: $(WORK)/mentions.parquet $(WORK)/links.parquet $(WORK)/local_orgs.parquet $(RULE_FILES) \
+		$(RESOLVE_CODE) $(COMMON_CODE) | $(VENV)/.installed
+	$(PIPE) resolve --raw $(RAW) --out $(PROCESSED) --rules $(RULES)
+
+# A run that rejects some documents still publishes the dataset (exit 1): make
+# reports it and goes on, because the tables are complete for the rest.
+$(TABLES) &: $(WORK)/normalized.parquet $(WORK)/rejects.parquet $(RESOLVED) | $(VENV)/.installed
+	$(PIPE) write --raw $(RAW) --out $(PROCESSED) --rules $(RULES) || test $$? -eq 1
+
+test: $(VENV)/.installed ## run the whole test suite
+	$(PY) -m pytest -q
+.PHONY: test
+
+check-rules: $(VENV)/.installed ## validate every rule file (file:line: problem; fix)
+	$(PY) -m pipeline rules check --rules $(RULES)
+.PHONY: check-rules
+
+clean: ## remove the built dataset (outputs only; raw/, rules/ and .venv stay)
+	rm -rf $(PROCESSED)/.work $(PROCESSED)/.runs $(PROCESSED)/current $(PROCESSED)/*.parquet
+.PHONY: clean
+
+help: ## list the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-zA-Z_-]+):.*## /  \1\t/' | expand -t 16
+.PHONY: help

@@ -1,0 +1,1 @@
+"""Evaluation of pipeline components against public gold sets."""

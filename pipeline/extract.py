@@ -1,0 +1,335 @@
+"""Find ORGANIZATION and FUNCTION mentions in one document, and link them.
+
+``extract_document`` is the stage's one public function: normalized text in,
+mentions and links out, with no I/O. Organization candidates come from five
+rules, and overlaps are settled by one policy, longest match first, then rule
+priority (:data:`PRIORITY`):
+
+1. acronym definitions found in the text ("Long Form (ACR)", "ACR (Long Form)");
+2. gazetteer names (SpanRuler on token norms: case, inflection and British
+   spelling do not matter; hyphenation variants are generated);
+3. generic token patterns from ``rules/org_patterns.yml``;
+4. organization-shaped names (:mod:`pipeline.shapes`);
+5. acronyms: the gazetteer's (case-sensitive) and the ones this document defines.
+
+A document's own definition wins over the gazetteer when they disagree
+(ICPO as "International Cyber Police Organisation" is not INTERPOL): the
+organization stays separate and the conflict is recorded.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+
+from pipeline.acronyms import find_definition_spans
+from pipeline.linking import Link, link_document
+from pipeline.names import content_words, name_key
+from pipeline.nlp import (FUNCTION_PATTERNS, FUNCTION_PHRASES, ORG_ACRONYMS, ORG_NAMES, ORG_PATTERNS,
+                          is_english_word)
+from pipeline.shapes import ShapeLexicon, find_shaped_names, org_type_for
+from pipeline.structure import segment
+
+PRIORITY = {"definition": 0, "gazetteer": 1, "pattern": 2, "shape": 3, "acronym": 4, "document_acronym": 4}
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One span of the normalized text: an organization or a function."""
+
+    start: int
+    end: int
+    text: str
+    label: str          # 'ORG' | 'FUNCTION'
+    key: str            # organization key (see LocalOrg) or function id
+    rule_id: str
+    rule_file: str
+
+
+@dataclass
+class LocalOrg:
+    """An organization as one document knows it, before corpus-wide resolution.
+
+    ``key`` is the gazetteer id, or ``new:<name key>`` for an organization that
+    the gazetteer does not list.
+    """
+
+    key: str
+    name: str
+    gazetteer_id: str | None = None
+    acronym: str | None = None
+    org_type: str = "unknown"
+    surfaces: set = field(default_factory=set)
+    long_forms: set = field(default_factory=set)
+    conflicts: set = field(default_factory=set)   # gazetteer ids whose acronym this document redefines
+
+
+@dataclass
+class Extraction:
+    """What one document yields."""
+
+    mentions: list
+    orgs: dict          # key -> LocalOrg
+    links: list         # list[Link]
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything extraction needs that is built once per process."""
+
+    nlp: object
+    rules: object
+    lexicon: ShapeLexicon
+    name_index: dict        # name key -> gazetteer id
+    acronym_index: dict     # acronym -> (primary id, *shared ids)
+    org_names: dict         # gazetteer id -> set of content-word sets of its names
+    rule_files: dict        # kind -> rule file, for provenance
+
+    @classmethod
+    def build(cls, rules, nlp) -> "Context":
+        name_index, acronym_index, org_names = {}, {}, {}
+        for org in rules.organizations:
+            for name in (org.name, *org.aliases):
+                name_index.setdefault(name_key(name), org.id)
+            org_names[org.id] = [content_words(n) for n in (org.name, *org.aliases)]
+            for acronym in org.acronyms:
+                acronym_index[acronym] = (org.id, *acronym_index.get(acronym, ()))
+        for org in rules.organizations:
+            for acronym in org.shared_acronyms:
+                acronym_index[acronym] = (*acronym_index.get(acronym, ()), org.id)
+        files = {o.id: o.path for o in rules.organizations}
+        files.update({f.id: f.path for f in rules.functions})
+        return cls(nlp, rules, ShapeLexicon.from_rules(rules.shapes), name_index, acronym_index, org_names, files)
+
+
+@dataclass(slots=True)
+class _Candidate:
+    start: int
+    end: int
+    kind: str
+    key: str
+    rule_id: str
+    rule_file: str
+
+
+def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extraction:
+    """Mentions and links of one normalized document (pure: no I/O)."""
+    if doc is None:
+        doc = ctx.nlp(text)
+    orgs: dict[str, LocalOrg] = {}
+    candidates: list[_Candidate] = []
+    doc_acronyms: dict[str, str] = {}
+
+    def org_for(key: str, name: str, gid: str | None, acronym: str | None = None) -> LocalOrg:
+        local = orgs.get(key)
+        if local is None:
+            entry = ctx.rules.organization(gid) if gid else None
+            local = LocalOrg(key=key, name=entry.name if entry else name, gazetteer_id=gid,
+                             acronym=(entry.acronyms[0] if entry and entry.acronyms else acronym),
+                             org_type=entry.type if entry else org_type_for(name, ctx.lexicon))
+            orgs[key] = local
+        if acronym and not local.acronym:
+            local.acronym = acronym
+        return local
+
+    # 1. Acronym definitions written in this document.
+    for d in find_definition_spans(text):
+        key, gid, conflict = _resolve_definition(d.short, d.long, ctx, doc, d.long_start, d.long_end)
+        if key is None:
+            continue
+        local = org_for(key, d.long, gid, d.short)
+        local.long_forms.add(d.long)
+        if conflict:
+            local.conflicts.update(conflict)
+        doc_acronyms[d.short] = key
+        candidates.append(_Candidate(d.long_start, d.long_end, "definition", key, "definition:long_form",
+                                     "pipeline/acronyms.py"))
+        candidates.append(_Candidate(d.short_start, d.short_end, "definition", key, "definition:short_form",
+                                     "pipeline/acronyms.py"))
+
+    # 2. Gazetteer names, unless they only modify a longer proper name.
+    for span in doc.spans.get(ORG_NAMES, []):
+        if not _capitalized(span) or _modifies_longer_name(span, ctx.lexicon):
+            continue
+        candidates.append(_Candidate(span.start_char, span.end_char, "gazetteer", span.id_,
+                                     f"gazetteer:{span.id_}", ctx.rule_files.get(span.id_, "")))
+    known_tokens = {t for s in doc.spans.get(ORG_NAMES, []) for t in range(s.start, s.end)}
+    known_tokens |= {t for s in doc.spans.get(ORG_ACRONYMS, []) for t in range(s.start, s.end)}
+
+    # 3 and 4. Generic token patterns and organization-shaped names.
+    generic = [(s, "pattern", f"pattern:{s.kb_id_}", "rules/org_patterns.yml") for s in doc.spans.get(ORG_PATTERNS, [])]
+    generic += [(s, "shape", s.kb_id_, "rules/org_shapes.yml") for s in find_shaped_names(doc, ctx.lexicon, known_tokens)]
+    for span, kind, rule_id, rule_file in generic:
+        gid = _gazetteer_for_name(span, ctx, doc)
+        key = gid or f"new:{name_key(span.text)}"
+        org_for(key, span.text, gid)
+        candidates.append(_Candidate(span.start_char, span.end_char, kind, key, rule_id, rule_file))
+
+    # 5. Acronyms: this document's definitions first, then the gazetteer's.
+    defined_here = set(doc_acronyms)
+    for span in doc.spans.get(ORG_ACRONYMS, []):
+        if span.text in defined_here:
+            continue
+        ids = ctx.acronym_index.get(span.text, (span.id_,))
+        gid = ids[0]
+        if is_english_word(span.text) and not _name_context(span, doc, text, ctx, gid):
+            continue
+        if _shouting(span):
+            continue
+        candidates.append(_Candidate(span.start_char, span.end_char, "acronym", gid, f"gazetteer:{gid}:acronym",
+                                     ctx.rule_files.get(gid, "")))
+    if doc_acronyms:
+        pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(a) for a in sorted(doc_acronyms, key=len,
+                                                                                      reverse=True)) + r")(?![\w-])")
+        for m in pattern.finditer(text):
+            candidates.append(_Candidate(m.start(), m.end(), "document_acronym", doc_acronyms[m.group()],
+                                         "definition:acronym_use", "pipeline/acronyms.py"))
+
+    chosen = _select(candidates)
+    mentions: list[Mention] = []
+    for c in chosen:
+        local = orgs.get(c.key) or org_for(c.key, text[c.start:c.end], c.key if not c.key.startswith("new:") else None)
+        local.surfaces.add(text[c.start:c.end])
+        mentions.append(Mention(c.start, c.end, text[c.start:c.end], "ORG", c.key, c.rule_id, c.rule_file))
+    orgs = {k: v for k, v in orgs.items() if k in {m.key for m in mentions}}
+
+    # FUNCTION mentions: never inside an organization name ("Crime Research Institute").
+    taken = _occupied(mentions)
+    fn_candidates = [
+        _Candidate(s.start_char, s.end_char, "phrase", s.id_, f"{s.id_}/phrase", ctx.rule_files.get(s.id_, ""))
+        for s in doc.spans.get(FUNCTION_PHRASES, [])
+    ] + [
+        _Candidate(s.start_char, s.end_char, "pattern", s.id_, s.kb_id_, ctx.rule_files.get(s.id_, ""))
+        for s in doc.spans.get(FUNCTION_PATTERNS, [])
+    ]
+    fn_candidates = [c for c in fn_candidates if not any(taken.get(i) for i in range(c.start, c.end))]
+    # A phrase is one term: "early warning" inside "early warning systems" is not
+    # a second function. A token pattern is a frame whose object may be another
+    # function ("fund [research and development] projects"), so it hides nothing.
+    phrases = [c for c in fn_candidates if c.kind == "phrase"]
+    fn_candidates = [c for c in fn_candidates if not any(
+        p.key != c.key and p.start <= c.start and c.end <= p.end and (p.end - p.start) > (c.end - c.start)
+        for p in phrases)]
+    # Overlaps are settled per function: "fund research and development projects"
+    # is both funding and research.
+    by_function: dict[str, list] = {}
+    for c in fn_candidates:
+        by_function.setdefault(c.key, []).append(c)
+    functions = sorted(
+        (Mention(c.start, c.end, text[c.start:c.end], "FUNCTION", c.key, c.rule_id, c.rule_file)
+         for group in by_function.values() for c in _select(group, {"phrase": 0, "pattern": 1})),
+        key=lambda m: (m.start, m.end, m.key))
+
+    segments = segment(text, tuple(ctx.rules.linking.get("question_markers", ())) or None,
+                       tuple(ctx.rules.linking.get("answer_markers", ())) or None) \
+        if ctx.rules.linking.get("question_markers") else segment(text)
+    links = link_document(doc, segments, mentions, functions, ctx.rules.linking)
+    all_mentions = sorted(mentions + functions, key=lambda m: (m.start, m.end, m.label))
+    return Extraction(all_mentions, orgs, links)
+
+
+def _select(candidates: list, priority: dict | None = None) -> list:
+    """Longest match first, then rule priority, then position; no two overlap."""
+    priority = priority or PRIORITY
+    ordered = sorted(candidates, key=lambda c: (-(c.end - c.start), priority.get(c.kind, 9), c.start, c.key))
+    taken: list[tuple[int, int]] = []
+    chosen = []
+    for c in ordered:
+        if c.end <= c.start or any(c.start < e and s < c.end for s, e in taken):
+            continue
+        taken.append((c.start, c.end))
+        chosen.append(c)
+    return sorted(chosen, key=lambda c: c.start)
+
+
+def _occupied(mentions: list[Mention]) -> dict[int, bool]:
+    return {i: True for m in mentions for i in range(m.start, m.end)}
+
+
+def _capitalized(span) -> bool:
+    """Gazetteer names match case-insensitively, but a name in running text is capitalized."""
+    words = [t for t in span if t.is_alpha and len(t) > 3 or (t.is_alpha and t.text[:1].isupper())]
+    if not words:
+        return False
+    return words[0].text[:1].isupper() and sum(1 for t in words if t.text[:1].isupper()) * 2 >= len(words)
+
+
+def _modifies_longer_name(span, lexicon: ShapeLexicon) -> bool:
+    """"United Nations" in "United Nations Sustainable Development Goals" names no organization."""
+    doc = span.doc
+    if span.end >= len(doc) or "\n" in doc[span.end - 1].whitespace_ or not doc[span.end - 1].whitespace_:
+        return False
+    nxt = doc[span.end]
+    return nxt.text[:1].isupper() and nxt.is_alpha and nxt.lower_ not in lexicon.connectors and not nxt.is_sent_start
+
+
+def _shouting(span) -> bool:
+    """An acronym inside an ALL-CAPS line is as likely a shouted word as a name."""
+    doc = span.doc
+    line_start = span.start
+    while line_start > 0 and "\n" not in doc[line_start - 1].whitespace_ and not doc[line_start - 1].is_space:
+        line_start -= 1
+    line_end = span.end
+    while line_end < len(doc) and not doc[line_end].is_space and "\n" not in doc[line_end - 1].whitespace_:
+        line_end += 1
+    words = [t for t in doc[line_start:line_end] if t.is_alpha and len(t) > 1]
+    return len(words) >= 4 and all(t.is_upper for t in words)
+
+
+def _name_context(span, doc: Doc, text: str, ctx: Context, gid: str) -> bool:
+    """An acronym that is also an English word (WHO, FIRST) counts only in name-like context:
+    its long form appears in the document, or it follows "the" or precedes "'s" / ")"."""
+    entry = ctx.rules.organization(gid)
+    if entry is not None and entry.name.lower() in text.lower():
+        return True
+    prev = doc[span.start - 1].lower_ if span.start > 0 else ""
+    nxt = doc[span.end].text if span.end < len(doc) else ""
+    return prev in {"the", "(", "and", "of", "by", "with", "like"} or nxt in {"'s", "’s", ")"}
+
+
+def _gazetteer_for_name(span, ctx: Context, doc: Doc) -> str | None:
+    """The gazetteer id of a generic name, if it is a gazetteer name with a qualifier in front.
+
+    Names are head-final: "United States Department of Homeland Security" is
+    the Department of Homeland Security, but "European Union Agency for
+    Cybersecurity" is not the European Union.
+    """
+    gid = ctx.name_index.get(name_key(span.text))
+    if gid:
+        return gid
+    for inner in doc.spans.get(ORG_NAMES, []):
+        if inner.end == span.end and inner.start > span.start:
+            return inner.id_
+    return None
+
+
+def _resolve_definition(short: str, long: str, ctx: Context, doc: Doc, long_start: int, long_end: int):
+    """(key, gazetteer id, conflicting gazetteer ids) for a definition, or (None, None, None).
+
+    The long form decides: if it is a gazetteer name, that is the organization.
+    If only the acronym is in the gazetteer, the long forms must agree (the
+    document's words are all, or nearly all, words of a gazetteer name);
+    otherwise the document means another organization and keeps it.
+    """
+    gid = ctx.name_index.get(name_key(long))
+    if gid:
+        return gid, gid, None
+    ids = ctx.acronym_index.get(short) or ctx.acronym_index.get(short.replace(" ", "")) or ()
+    words = content_words(long)
+    for candidate in ids:
+        for names in ctx.org_names.get(candidate, []):
+            if words and len(words & names) >= 0.8 * len(words):
+                return candidate, candidate, None
+    span = doc.char_span(long_start, long_end, alignment_mode="expand")
+    org_shaped = span is not None and any(ctx.lexicon.head_of(t.text) for t in span if t.text[:1].isupper())
+    inner_gid = None
+    if span is not None:
+        for inner in doc.spans.get(ORG_NAMES, []):
+            if inner.start >= span.start and inner.end == span.end:
+                inner_gid = inner.id_
+    if inner_gid and not ids:
+        return inner_gid, inner_gid, None
+    if ids or org_shaped:
+        return f"new:{name_key(long)}", None, set(ids) or None
+    return None, None, None

@@ -1,0 +1,291 @@
+"""Link each organization to the functions the text says it performs.
+
+Real prose says "who does what" in four ways, and each link records which one
+(``method``):
+
+* ``sentence``: the organization acts in the sentence that names the function,
+  alone or in an enumeration ("Organizations like the ITU and the OAS
+  facilitate information sharing");
+* ``anaphora``: a sentence opened by "They" or "These bodies" points back to
+  the organizations that acted just before;
+* ``example``: "Examples include X and Y" gives X and Y the functions of the
+  sentence it illustrates;
+* ``heading`` / ``question``: an organization that acts in a section but whose
+  own sentence names no function takes the functions of the section's heading,
+  paragraph lead ("Information Sharing: ...") or question.
+
+Without a parser, "acts" is decided from the words just before the mention
+(:func:`role`): the start of a clause, "like", "such as", "by", "from" keep
+it an actor; "for", "to" make it a receiver ("training for INTERPOL
+officers"); any other word (a verb, "operates the Global Response Center")
+makes it an object. A possessor ("the ITU's IMPACT") is not an actor. Function
+words after a topic cue ("skills in investigating cybercrime", "covering areas
+such as incident response") or after another agent ("where nations can engage
+in dialogue") are not the organization's own activity.
+
+Known limits: a sentence with two clauses and two subjects ("The ITU sets
+standards, and the World Bank funds projects") links both organizations to
+both functions; passive agents far from their verb and relative clauses about
+an object are attributed to the sentence's subject.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from pipeline.structure import ANSWER, BODY, HEADING, LEAD, QUESTION, Segment
+
+SENTENCE, ANAPHORA, EXAMPLE, HEADING_METHOD, QUESTION_METHOD = "sentence", "anaphora", "example", "heading", "question"
+_SKIP = {"the", "a", "an", "both", "either", "(", ")", "[", "]", '"', "“", "”"}
+_COORD = {"and", "or", ",", "&"}
+_MODALS = {"can", "could", "may", "might", "will", "would", "should", "must", "to", "shall"}
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """An organization performs a function, and where the text says so."""
+
+    org_key: str
+    function_id: str
+    method: str
+    sentence_start: int      # the sentence that names the organization
+    sentence_end: int
+    org_start: int
+    org_end: int
+    function_start: int      # the function mention (in a heading or question for those methods)
+    function_end: int
+
+
+class Cues:
+    """The word lists of ``rules/linking.yml``, compiled for token lookups."""
+
+    def __init__(self, linking: dict):
+        low = lambda key: [tuple(str(p).lower().split()) for p in linking.get(key, ())]  # noqa: E731
+        self.openers = {p[0] for p in low("actor_openers") if len(p) == 1}
+        self.receivers = {p[0] for p in low("receiver_prepositions") if len(p) == 1}
+        self.possessive = {p[0] for p in low("possessive_markers") if len(p) == 1}
+        self.topic = low("topic_cues")
+        self.other_agent = low("other_agent_cues")
+        self.anaphors = low("anaphors")
+        self.anaphor_heads = {p[0] for p in low("anaphor_heads") if len(p) == 1}
+        self.example_openers = low("example_openers")
+        self.lead_adverbials = low("lead_adverbials")
+
+
+def _starts_with(words: list[str], phrase: tuple[str, ...]) -> bool:
+    return tuple(words[:len(phrase)]) == phrase
+
+
+def _find(words: list[str], phrase: tuple[str, ...]) -> list[int]:
+    n = len(phrase)
+    return [i for i in range(len(words) - n + 1) if tuple(words[i:i + n]) == phrase]
+
+
+class _Sentence:
+    """Tokens of one segment with its organization and function mentions."""
+
+    def __init__(self, index: int, seg: Segment, doc: Doc, starts: list[int], orgs: list, functions: list):
+        self.index, self.seg = index, seg
+        first = bisect.bisect_left(starts, seg.start)
+        last = bisect.bisect_left(starts, seg.end)
+        self.tokens = [t for t in doc[first:last] if not t.is_space]
+        self.words = [t.lower_ for t in self.tokens]
+        self.orgs = [m for m in orgs if seg.start <= m.start < seg.end]
+        self.functions = [m for m in functions if seg.start <= m.start < seg.end]
+        self.actors: list = []
+
+    def token_at(self, char: int) -> int:
+        """Index in ``self.tokens`` of the token that starts at or after ``char``."""
+        for i, t in enumerate(self.tokens):
+            if t.idx >= char:
+                return i
+        return len(self.tokens)
+
+
+def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list, linking: dict) -> list[Link]:
+    """Every (organization, function) link in one document, with its evidence."""
+    cues = Cues(linking)
+    starts = [t.idx for t in doc]
+    sentences = [_Sentence(i, s, doc, starts, orgs, functions) for i, s in enumerate(segments)]
+    links: list[Link] = []
+    for sent in sentences:
+        if sent.seg.kind in (HEADING, LEAD, QUESTION):
+            continue
+        clause_start = _clause_start(sent, cues)
+        own = _own_functions(sent, cues)
+        roles = {id(m): role(sent, m, clause_start, cues) for m in sent.orgs}
+        sent.actors = [m for m in sent.orgs if roles[id(m)] == "actor"]
+        linked: set[str] = set()
+        for org in sent.actors:
+            for fn in own:
+                links.append(_link(org, fn, SENTENCE, sent))
+                linked.add(org.key)
+        if _opens_with(sent, clause_start, cues.example_openers) and sent.index > 0:
+            previous = _previous_body(sentences, sent.index)
+            if previous is not None:
+                for org in sent.actors:
+                    for fn in _own_functions(previous, cues):
+                        links.append(_link(org, fn, EXAMPLE, sent, fn_sentence=previous))
+                        linked.add(org.key)
+        antecedents = _antecedents(sentences, sent, clause_start, cues)
+        for org in antecedents:
+            for fn in own:
+                links.append(_link(org, fn, ANAPHORA, sent, org_sentence=sentences[_index_of(sentences, org)]))
+        if sent.seg.scope >= 0:
+            scope = sentences[sent.seg.scope]
+            method = QUESTION_METHOD if scope.seg.kind == QUESTION else HEADING_METHOD
+            for org in sent.actors:
+                if org.key in linked:
+                    continue
+                for fn in scope.functions:
+                    links.append(_link(org, fn, method, sent))
+    return _unique(links)
+
+
+def _link(org, fn, method: str, sent: _Sentence, org_sentence: _Sentence | None = None,
+          fn_sentence: _Sentence | None = None) -> Link:
+    where = org_sentence or sent
+    return Link(org.key, fn.key, method, where.seg.start, where.seg.end, org.start, org.end, fn.start, fn.end)
+
+
+def _unique(links: list[Link]) -> list[Link]:
+    seen, out = set(), []
+    for link in links:
+        key = (link.org_key, link.function_id, link.method, link.sentence_start, link.function_start)
+        if key not in seen:
+            seen.add(key)
+            out.append(link)
+    return out
+
+
+def _index_of(sentences: list[_Sentence], mention) -> int:
+    for s in sentences:
+        if s.seg.start <= mention.start < s.seg.end:
+            return s.index
+    return 0
+
+
+def _clause_start(sent: _Sentence, cues: Cues) -> int:
+    """Index of the first token of the clause proper, after leading adverbials and list markers."""
+    i = 0
+    words = sent.words
+    while i < len(words) and (words[i] in {"-", "•", "*", "–"} or (words[i].rstrip(".)").isdigit() and i == 0)):
+        i += 1
+    for phrase in sorted(cues.lead_adverbials, key=len, reverse=True):
+        if _starts_with(words[i:], phrase):
+            j = i + len(phrase)
+            if j < len(words) and words[j] == ",":
+                return j + 1
+            return j
+    return i
+
+
+def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
+    """'actor', 'possessor', 'receiver' or 'object', from the words around the mention."""
+    tokens, words = sent.tokens, sent.words
+    org_tokens = {i for i, t in enumerate(tokens) for m in sent.orgs if m.start <= t.idx < m.end}
+    first = sent.token_at(mention.start)
+    last = first
+    while last + 1 < len(tokens) and tokens[last + 1].idx < mention.end:
+        last += 1
+    # "the ITU's IMPACT": the owner is not the one acting.
+    nxt = last + 1
+    if nxt < len(words) and words[nxt] in cues.possessive:
+        after = nxt + 1
+        while after < len(words) and words[after] in _SKIP:
+            after += 1
+        if after in org_tokens:
+            return "possessor"
+    j = first - 1
+    while j >= clause_start:
+        word = words[j]
+        if j in org_tokens or word in _SKIP or word in cues.possessive and (j - 1) in org_tokens:
+            j -= 1
+            continue
+        if word == "as" and j >= 2 and words[j - 1] == "well" and words[j - 2] == "as":
+            j -= 3       # "X as well as Y"
+            continue
+        if word in _COORD:
+            if word == "," and not ((j - 1) in org_tokens or (j - 1 >= 0 and words[j - 1] in {")", "]"})) \
+                    and not ((j + 1) in org_tokens or (j + 1 < len(words) and words[j + 1] in _SKIP)):
+                return "actor"   # a comma closing an introductory phrase
+            j -= 1
+            continue
+        if word in cues.receivers:
+            return "receiver"
+        if word in cues.openers:
+            return "actor"
+        return "object"
+    return "actor"
+
+
+def _own_functions(sent: _Sentence, cues: Cues) -> list:
+    """Function mentions of the sentence that are an activity of its actors."""
+    if not sent.functions:
+        return []
+    words = sent.words
+    cut = len(words)
+    for phrase in cues.topic:
+        for i in _find(words, phrase):
+            cut = min(cut, i)
+    for phrase in cues.other_agent:
+        for i in _find(words, phrase):
+            window = words[i + len(phrase):i + len(phrase) + 4]
+            if any(w in _MODALS for w in window):
+                cut = min(cut, i)
+    limit = sent.tokens[cut].idx if cut < len(words) else sent.seg.end + 1
+    own = [f for f in sent.functions if f.start < limit]
+    # "disseminate threat intelligence reports to raise awareness": an activity
+    # introduced by "to" after another activity is its purpose, not a second one.
+    starts = {t.idx: i for i, t in enumerate(sent.tokens)}
+    kept = []
+    for f in own:
+        i = starts.get(f.start)
+        if kept and i is not None and i > 0 and words[i - 1] == "to" and i > 1 and words[i - 2] != "contribute":
+            continue
+        kept.append(f)
+    return kept
+
+
+def _opens_with(sent: _Sentence, start: int, phrases: list[tuple[str, ...]]) -> bool:
+    return any(_starts_with(sent.words[start:], p) for p in phrases)
+
+
+def _previous_body(sentences: list[_Sentence], index: int) -> _Sentence | None:
+    for k in range(index - 1, max(-1, index - 3), -1):
+        if sentences[k].seg.kind in (BODY, ANSWER):
+            return sentences[k]
+        return None
+    return None
+
+
+def _antecedents(sentences: list[_Sentence], sent: _Sentence, start: int, cues: Cues) -> list:
+    """Organizations an opening "They" / "These bodies" points back to (none if generic)."""
+    words = sent.words[start:]
+    phrase = next((p for p in sorted(cues.anaphors, key=len, reverse=True) if _starts_with(words, p)), None)
+    if phrase is None:
+        return []
+    previous = [s for s in sentences[max(0, sent.index - 4):sent.index] if s.seg.kind in (BODY, ANSWER)]
+    if not previous:
+        return []
+    head = words[len(phrase)] if len(words) > len(phrase) else ""
+    head = head[:-1] if head.endswith("s") and head[:-1] in cues.anaphor_heads else head
+    if head in cues.anaphor_heads:
+        for earlier in reversed(previous):
+            for i, w in enumerate(earlier.words):
+                if w.rstrip("s") == head or w == head or (w.endswith("ies") and w[:-3] + "y" == head):
+                    t = earlier.tokens[i]
+                    if any(m.start <= t.idx < m.end for m in earlier.orgs):
+                        continue
+                    # "Institutions like the WTO ..." names its examples; "international institutions ..." is generic.
+                    follow = earlier.words[i + 1:i + 4]
+                    if earlier.actors and ("like" in follow or "as" in follow or "including" in follow):
+                        return list(earlier.actors)
+                    return []
+        if len(phrase) == 1 and phrase[0] in {"such"}:
+            return []
+    elif phrase[0] in {"these", "those", "such"} and head and head not in {",", "two", "three"}:
+        return []   # "These standards ...": not about organizations
+    return list(previous[-1].actors)

@@ -1,0 +1,231 @@
+"""Build the spaCy pipeline that the rules describe.
+
+The pipeline is ``spacy.blank("en")`` (no statistical model: nothing to
+download, and a rule system runs far faster) with:
+
+* token norms set once per vocabulary entry to the lowercase lookup lemma with
+  British spellings folded (``Organisations`` → ``organization``), so phrase
+  patterns survive inflection and spelling at no per-token cost;
+* three SpanRulers: organization names (PhraseMatcher on NORM), acronyms
+  (PhraseMatcher on ORTH, case-sensitive so "who" is never WHO) and function
+  phrases (PhraseMatcher on NORM); the pattern ``id`` carries the canonical id;
+* an anchored token matcher for the few token patterns (function verb-object
+  patterns, generic organization patterns). Token patterns cost time on every
+  token they are tried at, so each runs only on sentences that contain one of
+  its anchor words;
+* the organization-shape scanner (:mod:`pipeline.shapes`).
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import spacy
+from spacy.attrs import NORM
+from spacy.language import Language
+from spacy.lookups import load_lookups
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+
+from pipeline.names import fold_spelling, surface_variants
+from pipeline.rules import Rules, pattern_anchors, thaw
+
+ORG_NAMES, ORG_ACRONYMS, ORG_PATTERNS = "org_names", "org_acronyms", "org_patterns"
+FUNCTION_PHRASES, FUNCTION_PATTERNS = "function_phrases", "function_patterns"
+
+# Lemmas from the lookup table that are wrong for matching purposes.
+_LEMMA_OVERRIDES = {"first": "first", "data": "data", "media": "media", "us": "us", "best": "best",
+                    "better": "better", "left": "left", "united": "united", "nations": "nation",
+                    "states": "state", "tools": "tool", "rules": "rule", "aids": "aids"}
+
+
+@functools.lru_cache(maxsize=1)
+def _lemma_table():
+    """spaCy's English lookup lemmas (a Table: string keys are hashed on lookup)."""
+    return load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+
+
+@functools.lru_cache(maxsize=1)
+def word_probabilities():
+    """Unigram log probabilities of English words (spacy-lookups-data)."""
+    return load_lookups("en", ["lexeme_prob"]).get_table("lexeme_prob")
+
+
+def token_norm(text: str) -> str:
+    """The norm every token gets: lowercase lookup lemma, British spelling folded."""
+    lower = text.lower()
+    lemma = _LEMMA_OVERRIDES.get(lower) or _lemma_table().get(lower, lower)
+    if not isinstance(lemma, str) or not lemma.isalpha() and lower.isalpha():
+        lemma = lower
+    return fold_spelling(lemma)
+
+
+def is_english_word(acronym: str) -> bool:
+    """True for acronyms that are also common English words (WHO, FIRST, IMPACT).
+
+    Such acronyms only count as names in name-like context. Two-letter
+    acronyms (UN, EU, AU) are never flagged: written in capitals they are names.
+    """
+    if len(acronym) < 3 or not acronym.isalpha():
+        return False
+    return word_probabilities().get(acronym.lower(), -99.0) > -11.5
+
+
+def blank_english() -> Language:
+    """spaCy's English tokenizer with our token norms installed on the vocabulary."""
+    nlp = spacy.blank("en")
+    nlp.vocab.lex_attr_getters[NORM] = token_norm
+    for lexeme in nlp.vocab:
+        lexeme.norm_ = token_norm(lexeme.orth_)
+    return nlp
+
+
+@dataclass(frozen=True)
+class AnchoredPattern:
+    key: str            # spans key the match goes to
+    label: str
+    id: str             # canonical id (function id, or '' for generic organization patterns)
+    rule_id: str        # the pattern that fired, kept on the span as kb_id
+    anchors: frozenset
+
+
+@Language.factory("anchored_matcher", default_config={"spans_keys": [FUNCTION_PATTERNS, ORG_PATTERNS]})
+def make_anchored_matcher(nlp: Language, name: str, spans_keys: list[str]):
+    return AnchoredMatcher(nlp, spans_keys)
+
+
+class AnchoredMatcher:
+    """Run token patterns only on sentences (or lines) that hold one of their anchor words."""
+
+    def __init__(self, nlp: Language, spans_keys: list[str]):
+        self.matcher = Matcher(nlp.vocab, validate=True)
+        self.spans_keys = spans_keys
+        self.info: dict[int, AnchoredPattern] = {}
+        self.anchor_norms: set[str] = set()
+        self.nlp = nlp
+
+    def add(self, key: str, label: str, entity_id: str, rule_id: str, pattern: list[dict]) -> None:
+        pattern = _lemma_to_norm(pattern)
+        match_key = f"{key}|{label}|{entity_id}|{rule_id}"
+        self.matcher.add(match_key, [pattern])
+        anchors = frozenset(token_norm(a) for a in pattern_anchors(pattern))
+        self.info[self.nlp.vocab.strings[match_key]] = AnchoredPattern(key, label, entity_id, rule_id, anchors)
+        self.anchor_norms |= anchors | {a.lower() for a in pattern_anchors(pattern)}
+
+    def __call__(self, doc: Doc) -> Doc:
+        for key in self.spans_keys:
+            doc.spans[key] = []
+        if not self.info:
+            return doc
+        anchors = self.anchor_norms
+        windows, start = [], None
+        hit = False
+        for token in doc:
+            if start is None:
+                start = token.i
+            if token.norm_ in anchors or token.lower_ in anchors:
+                hit = True
+            if token.is_space and "\n" in token.text or token.text in {".", "!", "?", ";"}:
+                if hit:
+                    windows.append((start, token.i + 1))
+                start, hit = None, False
+        if start is not None and hit:
+            windows.append((start, len(doc)))
+        found: dict[str, list] = {key: [] for key in self.spans_keys}
+        for w_start, w_end in windows:
+            for match_id, s, e in self.matcher(doc[w_start:w_end]):
+                info = self.info[match_id]
+                found[info.key].append(Span(doc, w_start + s, w_start + e, label=info.label,
+                                            span_id=info.id, kb_id=info.rule_id))
+        for key, spans in found.items():
+            doc.spans[key] = spans
+        return doc
+
+
+def _lemma_to_norm(pattern: list[dict]) -> list[dict]:
+    """Rule files say LEMMA; our lemma lives in NORM (see module docstring)."""
+    out = []
+    for token in pattern:
+        token = dict(token)
+        if "LEMMA" in token:
+            value = token.pop("LEMMA")
+            if isinstance(value, str):
+                value = token_norm(value)
+            elif isinstance(value, dict):
+                value = {op: ([token_norm(v) for v in vals] if isinstance(vals, list) else vals)
+                         for op, vals in value.items()}
+            token["NORM"] = value
+        out.append(token)
+    return out
+
+
+def phrase_variants(phrase: str) -> set[str]:
+    """A trigger phrase with each gap written as a space or a hyphen, and hyphens closed up.
+
+    "capacity building" also matches "capacity-building"; "co-operation" also
+    matches "co operation" and "cooperation". Phrases of up to four words get
+    every combination; longer ones only all-spaces and all-hyphens.
+    """
+    words = phrase.replace("-", " ").split()
+    variants = set(surface_variants(phrase))
+    gaps = len(words) - 1
+    if 0 < gaps <= 3:
+        for mask in range(1 << gaps):
+            out = words[0]
+            for k, word in enumerate(words[1:]):
+                out += ("-" if mask >> k & 1 else " ") + word
+            variants.add(out)
+    elif gaps > 3:
+        variants |= {" ".join(words), "-".join(words)}
+    return variants
+
+
+def build_nlp(rules: Rules) -> Language:
+    """Compile the rules into a spaCy pipeline (see module docstring)."""
+    nlp = blank_english()
+    names = nlp.add_pipe("span_ruler", name="org_name_ruler",
+                         config={"spans_key": ORG_NAMES, "phrase_matcher_attr": "NORM", "validate": True,
+                                 "overwrite": True})
+    acronyms = nlp.add_pipe("span_ruler", name="org_acronym_ruler",
+                            config={"spans_key": ORG_ACRONYMS, "phrase_matcher_attr": "ORTH", "validate": True,
+                                    "overwrite": True})
+    functions = nlp.add_pipe("span_ruler", name="function_phrase_ruler",
+                             config={"spans_key": FUNCTION_PHRASES, "phrase_matcher_attr": "NORM",
+                                     "validate": True, "overwrite": True})
+    name_patterns, acronym_patterns, seen = [], [], set()
+    for org in rules.organizations:
+        for name in (org.name, *org.aliases):
+            for variant in sorted(surface_variants(name)):
+                key = (org.id, tuple(token_norm(t) for t in variant.split()))
+                if key in seen:
+                    continue
+                seen.add(key)
+                name_patterns.append({"label": "ORG", "pattern": variant, "id": org.id})
+        for acronym in org.acronyms:
+            acronym_patterns.append({"label": "ORG", "pattern": acronym, "id": org.id})
+            if "-" in acronym or " " in acronym:
+                for variant in sorted(surface_variants(acronym) | {acronym.replace(" ", "")}):
+                    if variant != acronym:
+                        acronym_patterns.append({"label": "ORG", "pattern": variant, "id": org.id})
+    names.add_patterns(name_patterns)
+    acronyms.add_patterns(acronym_patterns)
+    phrase_patterns = []
+    for fn in rules.functions:
+        for phrase in fn.phrases:
+            for variant in sorted(phrase_variants(phrase)):
+                phrase_patterns.append({"label": "FUNCTION", "pattern": variant, "id": fn.id})
+    functions.add_patterns(phrase_patterns)
+    anchored = nlp.add_pipe("anchored_matcher")
+    for fn in rules.functions:
+        for pattern in fn.patterns:
+            anchored.add(FUNCTION_PATTERNS, "FUNCTION", fn.id, f"{fn.id}/{pattern.id}", thaw(pattern.pattern))
+    for pattern in rules.org_patterns:
+        anchored.add(ORG_PATTERNS, "ORG", "", pattern.id, thaw(pattern.pattern))
+    return nlp
+
+
+def load_nlp(rules_dir) -> tuple[Language, Rules]:
+    """Load and validate the rules in ``rules_dir`` and build their pipeline."""
+    from pipeline.rules import load_rules
+    rules = load_rules(rules_dir)
+    return build_nlp(rules), rules

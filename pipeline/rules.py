@@ -1,0 +1,596 @@
+"""Load and validate the rule files in ``rules/``.
+
+The rules are data that domain experts edit: a gazetteer of organizations, a
+taxonomy of functions, generic organization patterns, the word lists that shape
+organization-like names, and the cues that link an organization to a function.
+Loading validates everything at once and reports each problem as
+``file:line: what is wrong; how to fix it`` (the presidio and semgrep habit),
+so a broken edit never surfaces as a traceback from deep inside spaCy.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from pipeline.names import name_key
+from pipeline.yamlsafe import LineDict, YamlError, load_yaml
+
+try:  # Python 3.11+: the regex parser moved to private modules; the old names warn.
+    from re import _constants as sre_constants, _parser as sre_parse
+except ImportError:  # pragma: no cover - older Pythons
+    import sre_constants, sre_parse  # type: ignore[no-redef]
+
+ORG_TYPES = (
+    "igo", "regional", "un_body", "standards_body", "ngo_or_forum",
+    "think_tank", "national_agency", "private_company", "initiative",
+)
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+
+ORG_KEYS = {"id", "name", "acronyms", "shared_acronyms", "aliases", "type", "parent", "country", "note"}
+FUNCTION_KEYS = {"id", "label", "definition", "phrases", "patterns", "examples", "note"}
+PATTERN_KEYS = {"id", "pattern", "note"}
+ORG_PATTERN_KEYS = {"id", "pattern", "type", "note"}
+EXAMPLE_KEYS = {"text", "match", "no_match", "links", "no_links", "gap", "note"}
+SHAPE_KEYS = {
+    "head_words", "head_types", "connectors", "name_initial_stopwords", "generic_modifiers",
+    "generic_phrases", "non_org_heads", "non_org_names", "examples",
+}
+LINKING_KEYS = {
+    "actor_openers", "receiver_prepositions", "possessive_markers", "topic_cues",
+    "other_agent_cues", "anaphors", "anaphor_heads", "example_openers", "question_markers",
+    "answer_markers", "lead_adverbials", "examples",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a rule file, with the place and the fix."""
+
+    path: str
+    line: int
+    message: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}; {self.fix}"
+
+
+class RuleError(ValueError):
+    """Raised when rule files have problems; carries all of them."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Organization:
+    id: str
+    name: str
+    type: str
+    acronyms: tuple[str, ...] = ()
+    shared_acronyms: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    parent: str | None = None
+    country: str | None = None
+    path: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class TokenPattern:
+    id: str
+    pattern: tuple
+    path: str
+    line: int
+    type: str | None = None
+
+
+@dataclass(frozen=True)
+class Function:
+    id: str
+    label: str
+    definition: str
+    phrases: tuple[str, ...]
+    patterns: tuple[TokenPattern, ...]
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Example:
+    """Text that must (or must not) produce a span, a link, or a known gap."""
+
+    path: str
+    line: int
+    text: str
+    match: tuple[tuple[str, str], ...] = ()
+    no_match: tuple[str, ...] = ()
+    links: tuple[tuple[str, str], ...] = ()
+    no_links: tuple[tuple[str, str], ...] = ()
+    gap: str | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{Path(self.path).name}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Everything in ``rules/``, validated."""
+
+    organizations: tuple[Organization, ...]
+    functions: tuple[Function, ...]
+    org_patterns: tuple[TokenPattern, ...]
+    shapes: dict
+    linking: dict
+    examples: tuple[Example, ...]
+    files: dict = field(default_factory=dict)  # relative path -> sha256
+
+    @property
+    def fingerprint(self) -> str:
+        """A hash of every rule file, so caches and run ids change with the rules."""
+        digest = hashlib.sha256()
+        for name, sha in sorted(self.files.items()):
+            digest.update(f"{name}\0{sha}\n".encode())
+        return digest.hexdigest()
+
+    def organization(self, org_id: str) -> Organization | None:
+        return self._by_id.get(org_id)
+
+    @property
+    def _by_id(self) -> dict:
+        cache = self.__dict__.get("_org_index")
+        if cache is None:
+            cache = {o.id: o for o in self.organizations}
+            object.__setattr__(self, "_org_index", cache)
+        return cache
+
+    @property
+    def function_ids(self) -> tuple[str, ...]:
+        return tuple(f.id for f in self.functions)
+
+
+def rule_files(rules_dir: Path) -> list[Path]:
+    """Every rule file, in a stable order (the Makefile lists the same set)."""
+    return sorted(p for p in Path(rules_dir).rglob("*.yml") if p.is_file())
+
+
+def load_rules(rules_dir: Path | str) -> Rules:
+    """Read, validate and return the rules; raise RuleError with every problem found."""
+    rules_dir = Path(rules_dir)
+    if not rules_dir.is_dir():
+        raise RuleError([Problem(str(rules_dir), 0, "the rules folder does not exist",
+                                 "pass --rules with the folder that holds organizations/ and functions.yml")])
+    checker = _Checker(rules_dir)
+    return checker.run()
+
+
+def _alias_key(text: str) -> str:
+    """Comparison key for names: case, spelling, hyphen and article variants fold together."""
+    return name_key(text)
+
+
+class _Checker:
+    def __init__(self, rules_dir: Path):
+        self.rules_dir = rules_dir
+        self.problems: list[Problem] = []
+
+    def problem(self, path: Path | str, line: int, message: str, fix: str) -> None:
+        self.problems.append(Problem(self._rel(path), line, message, fix))
+
+    def _rel(self, path: Path | str) -> str:
+        path = Path(path)
+        try:
+            return str(path.relative_to(self.rules_dir.parent))
+        except ValueError:
+            return str(path)
+
+    # -- reading -------------------------------------------------------------
+    def _read(self, path: Path, required_key: str | None, allowed: set[str]) -> LineDict | None:
+        try:
+            data = load_yaml(path)
+        except YamlError as exc:
+            self.problem(path, exc.line, exc.message, "fix the YAML syntax")
+            return None
+        if data is None:
+            data = LineDict()
+            data.line, data.key_lines = 1, {}
+        if not isinstance(data, dict):
+            self.problem(path, getattr(data, "line", 1), "the file must be a mapping of keys",
+                         f"start the file with '{required_key or 'key'}:'")
+            return None
+        for key in data:
+            if key not in allowed:
+                self.problem(path, data.key_lines.get(key, 1), f"unknown top-level key {key!r}",
+                             f"use one of: {', '.join(sorted(allowed))}")
+        if required_key and required_key not in data:
+            self.problem(path, 1, f"missing top-level key {required_key!r}",
+                         f"add '{required_key}:' followed by a list")
+        return data
+
+    def run(self) -> Rules:
+        files = rule_files(self.rules_dir)
+        hashes = {self._rel(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+        organizations, examples = [], []
+        org_dir = self.rules_dir / "organizations"
+        org_files = sorted(org_dir.glob("*.yml")) if org_dir.is_dir() else []
+        if not org_files:
+            self.problem(org_dir, 0, "no gazetteer files found",
+                         "add at least one rules/organizations/*.yml file with an 'organizations:' list")
+        for path in org_files:
+            data = self._read(path, "organizations", {"organizations", "examples"})
+            if data is None:
+                continue
+            organizations += self._organizations(path, data.get("organizations"))
+            examples += self._examples(path, data.get("examples"), required=True)
+
+        functions = []
+        path = self.rules_dir / "functions.yml"
+        data = self._read(path, "functions", {"functions"}) if path.exists() else None
+        if not path.exists():
+            self.problem(path, 0, "missing file", "create rules/functions.yml with a 'functions:' list")
+        if data is not None:
+            functions, fexamples = self._functions(path, data.get("functions"))
+            examples += fexamples
+
+        org_patterns = []
+        path = self.rules_dir / "org_patterns.yml"
+        if path.exists():
+            data = self._read(path, "patterns", {"patterns", "examples"})
+            if data is not None:
+                org_patterns = self._patterns(path, data.get("patterns"), ORG_PATTERN_KEYS, kind="organization")
+                examples += self._examples(path, data.get("examples"), required=True)
+
+        shapes = self._wordlists(self.rules_dir / "org_shapes.yml", SHAPE_KEYS, examples)
+        linking = self._wordlists(self.rules_dir / "linking.yml", LINKING_KEYS, examples)
+        for key in ("question_markers", "answer_markers"):
+            for i, pattern in enumerate(linking.get(key, ())):
+                self._check_regex(self.rules_dir / "linking.yml", linking.get("_lines", {}).get(key, 1), pattern)
+
+        self._cross_check(organizations, functions, org_patterns, examples)
+        if self.problems:
+            raise RuleError(self.problems)
+        linking.pop("_lines", None)
+        shapes.pop("_lines", None)
+        return Rules(tuple(organizations), tuple(functions), tuple(org_patterns), shapes, linking,
+                     tuple(examples), hashes)
+
+    # -- sections --------------------------------------------------------------
+    def _entries(self, path: Path, entries: Any, what: str) -> Iterable[tuple[int, dict]]:
+        if entries is None:
+            return []
+        if not isinstance(entries, list):
+            self.problem(path, getattr(entries, "line", 1), f"'{what}' must be a list",
+                         f"write each {what[:-1]} as an item starting with '- '")
+            return []
+        out = []
+        for i, entry in enumerate(entries):
+            line = entries.item_lines[i] if hasattr(entries, "item_lines") else 1
+            if not isinstance(entry, dict):
+                self.problem(path, line, f"this {what[:-1]} is not a mapping", "write it as 'key: value' lines")
+                continue
+            out.append((line, entry))
+        return out
+
+    def _keys(self, path: Path, line: int, entry: dict, allowed: set[str], required: Iterable[str]) -> bool:
+        ok = True
+        for key in entry:
+            if key not in allowed:
+                self.problem(path, entry.key_lines.get(key, line), f"unknown key {key!r}",
+                             f"use one of: {', '.join(sorted(allowed))} (check the spelling)")
+        for key in required:
+            if key not in entry or entry[key] in (None, ""):
+                self.problem(path, line, f"missing required key {key!r}", f"add '{key}: ...' to this entry")
+                ok = False
+        return ok
+
+    def _strings(self, path: Path, line: int, value: Any, key: str) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
+            self.problem(path, line, f"'{key}' must be a list of strings", f"write {key}: [first, second]")
+            return ()
+        return tuple(str(v).strip() for v in value if str(v).strip())
+
+    def _organizations(self, path: Path, entries: Any) -> list[Organization]:
+        out = []
+        for line, entry in self._entries(path, entries, "organizations"):
+            if not self._keys(path, line, entry, ORG_KEYS, ("id", "name", "type")):
+                continue
+            org_id = str(entry["id"])
+            if not ID_RE.match(org_id):
+                self.problem(path, line, f"id {org_id!r} is not lowercase snake_case",
+                             "use only a-z, 0-9 and _ (for example 'un_gge')")
+            if entry["type"] not in ORG_TYPES:
+                self.problem(path, entry.key_lines.get("type", line), f"unknown organization type {entry['type']!r}",
+                             f"use one of: {', '.join(ORG_TYPES)}")
+            out.append(Organization(
+                id=org_id, name=str(entry["name"]).strip(), type=str(entry["type"]),
+                acronyms=self._strings(path, line, entry.get("acronyms"), "acronyms"),
+                shared_acronyms=self._strings(path, line, entry.get("shared_acronyms"), "shared_acronyms"),
+                aliases=self._strings(path, line, entry.get("aliases"), "aliases"),
+                parent=entry.get("parent"), country=entry.get("country"), path=self._rel(path), line=line))
+        return out
+
+    def _patterns(self, path: Path, entries: Any, allowed: set[str], kind: str) -> list[TokenPattern]:
+        from spacy.schemas import validate_token_pattern
+        out = []
+        for line, entry in self._entries(path, entries, "patterns"):
+            if not self._keys(path, line, entry, allowed, ("id", "pattern")):
+                continue
+            pattern = _plain(entry["pattern"])
+            if not isinstance(pattern, list) or not pattern:
+                self.problem(path, line, "'pattern' must be a non-empty list of token descriptions",
+                             "write pattern: [{LOWER: word}, ...] as in spaCy's Matcher")
+                continue
+            errors = validate_token_pattern(pattern)
+            for error in errors:
+                self.problem(path, entry.key_lines.get("pattern", line), f"spaCy rejects this token pattern: {error}",
+                             "see https://spacy.io/usage/rule-based-matching#matcher for the token attributes")
+            if errors:
+                continue
+            for token in pattern:
+                for attr, value in token.items():
+                    if isinstance(value, dict) and "REGEX" in value:
+                        self._check_regex(path, entry.key_lines.get("pattern", line), value["REGEX"])
+            if not _anchors(pattern):
+                self.problem(path, entry.key_lines.get("pattern", line),
+                             "the pattern has no required literal word (LOWER, ORTH or LEMMA with a value or IN list)",
+                             "add at least one token without OP that names its word(s); it keeps matching fast")
+            if entry.get("type") is not None and entry["type"] not in ORG_TYPES:
+                self.problem(path, line, f"unknown organization type {entry['type']!r}",
+                             f"use one of: {', '.join(ORG_TYPES)}")
+            out.append(TokenPattern(str(entry["id"]), _freeze(pattern), self._rel(path), line, entry.get("type")))
+        return out
+
+    def _functions(self, path: Path, entries: Any) -> tuple[list[Function], list[Example]]:
+        functions, examples = [], []
+        for line, entry in self._entries(path, entries, "functions"):
+            if not self._keys(path, line, entry, FUNCTION_KEYS, ("id", "label", "definition")):
+                continue
+            fid = str(entry["id"])
+            if not ID_RE.match(fid):
+                self.problem(path, line, f"function id {fid!r} is not lowercase snake_case", "use only a-z, 0-9 and _")
+            phrases = self._strings(path, entry.key_lines.get("phrases", line), entry.get("phrases"), "phrases")
+            patterns = self._patterns(path, entry.get("patterns"), PATTERN_KEYS, kind="function")
+            if not phrases and not patterns:
+                self.problem(path, line, f"function {fid!r} has no phrases and no patterns",
+                             "add 'phrases:' with at least one trigger phrase")
+            functions.append(Function(fid, str(entry["label"]), str(entry["definition"]), phrases,
+                                      tuple(patterns), self._rel(path), line))
+            examples += self._examples(path, entry.get("examples"), required=True, owner=fid)
+        return functions, examples
+
+    def _wordlists(self, path: Path, allowed: set[str], examples: list[Example]) -> dict:
+        if not path.exists():
+            self.problem(path, 0, "missing file", f"restore {path.name} (see rules/README.md)")
+            return {}
+        data = self._read(path, None, allowed)
+        if data is None:
+            return {}
+        out: dict = {"_lines": dict(data.key_lines)}
+        for key, value in data.items():
+            if key == "examples":
+                examples += self._examples(path, value, required=True)
+            elif isinstance(value, dict):
+                out[key] = {str(k): (str(v) if v is not None else None) for k, v in value.items()}
+            else:
+                out[key] = self._strings(path, data.key_lines.get(key, 1), value, key)
+        return out
+
+    def _examples(self, path: Path, entries: Any, required: bool, owner: str | None = None) -> list[Example]:
+        if entries is None:
+            if required:
+                where = f"function {owner!r}" if owner else "this file"
+                self.problem(path, 1, f"{where} has no examples",
+                             "add 'examples:' with text that must match and text that must not")
+            return []
+        out = []
+        for line, entry in self._entries(path, entries, "examples"):
+            if not self._keys(path, line, entry, EXAMPLE_KEYS, ("text",)):
+                continue
+            text = str(entry["text"])
+            match = []
+            for item in entry.get("match") or []:
+                if not isinstance(item, dict) or "text" not in item or "id" not in item:
+                    self.problem(path, line, "each 'match' item needs 'text' and 'id'",
+                                 "write match: [{text: ITU, id: itu}]")
+                    continue
+                if str(item["text"]) not in text:
+                    self.problem(path, line, f"match text {item['text']!r} does not occur in the example text",
+                                 "copy the span exactly as it is written in 'text'")
+                match.append((str(item["text"]), str(item["id"])))
+            no_match = self._strings(path, line, entry.get("no_match"), "no_match")
+            for span in no_match:
+                if span not in text:
+                    self.problem(path, line, f"no_match text {span!r} does not occur in the example text",
+                                 "copy the span exactly as it is written in 'text'")
+            links = tuple(self._pairs(path, line, entry.get("links"), "links"))
+            no_links = tuple(self._pairs(path, line, entry.get("no_links"), "no_links"))
+            if not (match or no_match or links or no_links):
+                self.problem(path, line, "the example says nothing to check",
+                             "add 'match:', 'no_match:', 'links:' or 'no_links:'")
+            gap = entry.get("gap")
+            out.append(Example(self._rel(path), line, text, tuple(match), no_match, links, no_links,
+                               str(gap) if gap else None))
+        return out
+
+    def _pairs(self, path: Path, line: int, items: Any, key: str) -> list[tuple[str, str]]:
+        out = []
+        for item in items or []:
+            if not isinstance(item, dict) or "org" not in item or "function" not in item:
+                self.problem(path, line, f"each '{key}' item needs 'org' and 'function'",
+                             f"write {key}: [{{org: itu, function: information_sharing}}]")
+                continue
+            out.append((str(item["org"]), str(item["function"])))
+        return out
+
+    def _check_regex(self, path: Path, line: int, pattern: str) -> None:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            self.problem(path, line, f"regular expression {pattern!r} does not compile ({exc})",
+                         "escape special characters such as ( ) [ ] . with a backslash")
+            return
+        if _can_backtrack_catastrophically(pattern):
+            self.problem(path, line, f"regular expression {pattern!r} nests repetitions and can backtrack "
+                         "catastrophically", "remove the inner + or * (for example write (ab)+ instead of (a+b)+)")
+
+    # -- cross-file checks -------------------------------------------------------
+    def _cross_check(self, organizations, functions, org_patterns, examples) -> None:
+        seen: dict[str, Organization] = {}
+        for org in organizations:
+            if org.id in seen:
+                first = seen[org.id]
+                self.problem(org.path, org.line, f"duplicate organization id {org.id!r} (first at {first.path}:{first.line})",
+                             "give one of them another id")
+            seen.setdefault(org.id, org)
+        acronym_owner: dict[str, Organization] = {}
+        alias_owner: dict[str, tuple[Organization, str]] = {}
+        for org in organizations:
+            if org.parent is not None and org.parent not in seen:
+                self.problem(org.path, org.line, f"parent {org.parent!r} is not the id of any organization",
+                             "use the id of an entry in rules/organizations/ or remove 'parent'")
+            for acronym in org.acronyms:
+                other = acronym_owner.get(acronym)
+                if other is not None and other.id != org.id:
+                    self.problem(org.path, org.line, f"acronym {acronym!r} is already claimed by {other.id!r} "
+                                 f"({other.path}:{other.line})",
+                                 "keep it in 'acronyms' of one entry and move it to 'shared_acronyms' of the other")
+                acronym_owner.setdefault(acronym, org)
+            for name in (org.name, *org.aliases):
+                key = _alias_key(name)
+                owner = alias_owner.get(key)
+                if owner is not None and owner[0].id != org.id:
+                    self.problem(org.path, org.line, f"name {name!r} is also a name of {owner[0].id!r} "
+                                 f"({owner[0].path}:{owner[0].line})",
+                                 "an alias can belong to one organization only: remove it from one of them")
+                alias_owner.setdefault(key, (org, name))
+        for org in organizations:
+            for acronym in org.shared_acronyms:
+                if acronym not in acronym_owner:
+                    self.problem(org.path, org.line, f"shared acronym {acronym!r} is nobody's main acronym",
+                                 "move it to 'acronyms' or add it to the organization that mainly uses it")
+        fids: dict[str, Function] = {}
+        for fn in functions:
+            if fn.id in fids:
+                self.problem(fn.path, fn.line, f"duplicate function id {fn.id!r}", "give one of them another id")
+            fids.setdefault(fn.id, fn)
+        phrase_owner: dict[str, str] = {}
+        for fn in functions:
+            for phrase in fn.phrases:
+                key = " ".join(phrase.lower().replace("-", " ").split())
+                if key in phrase_owner and phrase_owner[key] != fn.id:
+                    self.problem(fn.path, fn.line, f"phrase {phrase!r} is listed under {phrase_owner[key]!r} and {fn.id!r}",
+                                 "keep it under the more specific function only")
+                phrase_owner.setdefault(key, fn.id)
+        pattern_ids: set[str] = set()
+        for pattern in org_patterns:
+            if pattern.id in pattern_ids:
+                self.problem(pattern.path, pattern.line, f"duplicate pattern id {pattern.id!r}", "give it another id")
+            pattern_ids.add(pattern.id)
+        known = set(seen) | set(fids)
+        for example in examples:
+            for _, eid in example.match:
+                if eid not in known and not eid.startswith("new:"):
+                    self.problem(example.path, example.line, f"example refers to unknown id {eid!r}",
+                                 "use an organization id, a function id, or 'new:<name>' for an organization "
+                                 "that is not in the gazetteer")
+            for org_id, fid in (*example.links, *example.no_links):
+                if fid not in fids:
+                    self.problem(example.path, example.line, f"example refers to unknown function {fid!r}",
+                                 f"use one of: {', '.join(sorted(fids))}")
+
+
+def _plain(value: Any) -> Any:
+    """LineDict/LineList → plain dict/list (spaCy's validators expect plain types)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _freeze(value: Any) -> Any:
+    """Plain data → hashable tuples, so Rules stays immutable."""
+    if isinstance(value, dict):
+        return tuple((k, _freeze(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+def thaw(value: Any) -> Any:
+    """Inverse of ``_freeze`` for token patterns: tuples of pairs become dicts again."""
+    if isinstance(value, tuple) and value and all(isinstance(v, tuple) and len(v) == 2 and isinstance(v[0], str)
+                                                  for v in value):
+        return {k: thaw(v) for k, v in value}
+    if isinstance(value, tuple):
+        return [thaw(v) for v in value]
+    return value
+
+
+_LITERAL_ATTRS = {"ORTH", "LOWER", "LEMMA", "NORM", "TEXT"}
+
+
+def _anchors(pattern: list[dict]) -> set[str]:
+    """The words a match must contain: literal values of tokens that are not optional.
+
+    Returns lowercase words; an empty set means the pattern could match anywhere.
+    """
+    words: set[str] = set()
+    for token in pattern:
+        if token.get("OP") in ("?", "*", "!") or str(token.get("OP", "")).startswith("{0"):
+            continue
+        for attr, value in token.items():
+            if attr not in _LITERAL_ATTRS:
+                continue
+            if isinstance(value, str):
+                return {value.lower()}
+            if isinstance(value, dict) and isinstance(value.get("IN"), list):
+                return {str(v).lower() for v in value["IN"]}
+    return words
+
+
+def pattern_anchors(pattern: list[dict]) -> set[str]:
+    """Public name of :func:`_anchors` for the matcher builder."""
+    return _anchors(pattern)
+
+
+def _can_backtrack_catastrophically(pattern: str) -> bool:
+    """True when an unbounded repetition contains another unbounded repetition.
+
+    Nested quantifiers such as ``(a+)+`` or ``(\\w*\\s?)*`` are the classic cause of
+    exponential backtracking in Python's ``re`` (OWASP, "Regular expression Denial
+    of Service"). This check is conservative: it flags every nesting, including
+    some that a smarter analysis would prove safe.
+    """
+    try:
+        parsed = sre_parse.parse(pattern)
+    except (sre_constants.error, re.error):
+        return False
+
+    def walk(items, inside_repeat: bool) -> bool:
+        for op, arg in items:
+            if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
+                low, high, sub = arg
+                unbounded = high == sre_constants.MAXREPEAT or high > 100
+                if unbounded and inside_repeat:
+                    return True
+                if walk(sub, inside_repeat or unbounded):
+                    return True
+            elif op == sre_constants.SUBPATTERN:
+                if walk(arg[-1], inside_repeat):
+                    return True
+            elif op == sre_constants.BRANCH:
+                if any(walk(branch, inside_repeat) for branch in arg[1]):
+                    return True
+        return False
+
+    return walk(parsed, False)

@@ -1,0 +1,202 @@
+"""Find organization-shaped names that no gazetteer lists.
+
+A name is a run of capitalized words joined by connectors ("of", "for", "on",
+"and", ...) that contains a head word naming a kind of body ("Council",
+"Agency", "Initiative"): "Commonwealth Cybercrime Initiative", "Forum of
+Incident Response", "Atlantic Council". The word lists live in
+``rules/org_shapes.yml``; this module only walks the tokens.
+
+Guards against what only looks like a name (each list is in the rule file):
+sentence-initial and heading capitals, generic phrases ("International
+Organizations", "member states"), documents, treaties, events and goals
+("Budapest Convention", "World Summit", "Sustainable Development Goals").
+
+Known limits: a coordinated name whose second conjunct holds its own head word
+("Forum of Incident Response and Security Teams") is cut at "and" unless the
+gazetteer or an acronym definition supplies the full name; lowercase names
+("the cyber police unit") are not found.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+from pipeline.names import name_key
+
+
+@dataclass(frozen=True)
+class ShapeLexicon:
+    """The word lists of ``rules/org_shapes.yml``, lowercased for lookup."""
+
+    heads: frozenset
+    head_types: dict
+    connectors: frozenset
+    initial_stopwords: frozenset
+    generic_modifiers: frozenset
+    generic_phrases: frozenset
+    non_org_heads: frozenset
+    non_org_names: frozenset
+
+    @classmethod
+    def from_rules(cls, shapes: dict) -> "ShapeLexicon":
+        low = lambda key: frozenset(str(w).lower() for w in shapes.get(key, ()))  # noqa: E731
+        return cls(
+            heads=low("head_words"),
+            head_types={str(k).lower(): v for k, v in (shapes.get("head_types") or {}).items()},
+            connectors=low("connectors"),
+            initial_stopwords=low("name_initial_stopwords"),
+            generic_modifiers=low("generic_modifiers"),
+            generic_phrases=frozenset(_singular_key(p) for p in shapes.get("generic_phrases", ())),
+            non_org_heads=low("non_org_heads"),
+            non_org_names=frozenset(name_key(p) for p in shapes.get("non_org_names", ())),
+        )
+
+    def head_of(self, word: str) -> str | None:
+        """The head word a token stands for, plural or singular, or None."""
+        lower = word.lower()
+        if lower in self.heads:
+            return lower
+        for suffix, repl in (("ies", "y"), ("es", ""), ("s", "")):
+            if lower.endswith(suffix) and lower[: -len(suffix)] + repl in self.heads:
+                return lower[: -len(suffix)] + repl
+        return None
+
+    def is_non_org_head(self, word: str) -> bool:
+        lower = word.lower()
+        return lower in self.non_org_heads or (lower.endswith("s") and lower[:-1] in self.non_org_heads)
+
+
+def _singular_key(text: str) -> str:
+    words = name_key(text).split()
+    if words and words[-1].endswith("s") and not words[-1].endswith("ss"):
+        words[-1] = words[-1][:-1]
+    return " ".join(words)
+
+
+def _is_cap(token) -> bool:
+    """A capitalized word, or the lowercase tail of a hyphenated capitalized word ("Co-operation")."""
+    text = token.text
+    if token.is_punct or token.is_space or not any(c.isalpha() for c in text):
+        return False
+    if text[:1].isupper():
+        return True
+    doc, i = token.doc, token.i
+    return (i >= 2 and doc[i - 1].text in "-\u2010\u2011" and not doc[i - 1].whitespace_
+            and not doc[i - 2].whitespace_ and doc[i - 2].text[:1].isupper())
+
+
+def find_shaped_names(doc: Doc, lexicon: ShapeLexicon, known: set[int]) -> list[Span]:
+    """Organization-shaped spans of ``doc``.
+
+    Args:
+        known: indices of tokens already inside a gazetteer name or acronym;
+            a name does not extend into them (so "Council of Europe and OSCE"
+            stops before "OSCE").
+    Returns:
+        Spans labelled ORG with ``kb_id_`` set to the shape rule that fired and
+        ``id_`` empty (the id is given later from the name).
+    """
+    spans: list[Span] = []
+    n = len(doc)
+    i = 0
+    while i < n:
+        if not _is_cap(doc[i]) or i in known:
+            i += 1
+            continue
+        # A maximal run of capitalized words and connectors, ending on a capital.
+        j = last_cap = i
+        while j + 1 < n:
+            nxt = doc[j + 1]
+            if "\n" in doc[j].whitespace_ or nxt.is_space or (j + 1) in known:
+                break
+            if _is_cap(nxt):
+                last_cap = j + 1
+            elif nxt.lower_ not in lexicon.connectors:
+                break
+            j += 1
+        cursor = i
+        while cursor <= last_cap:
+            found = _name_in_run(doc, cursor, last_cap, lexicon, known)
+            if found is None:
+                break
+            span, resume = found
+            if span is not None:
+                spans.append(span)
+            cursor = resume
+        i = last_cap + 1
+    return spans
+
+
+def _name_in_run(doc: Doc, run_start: int, run_end: int, lexicon: ShapeLexicon, known: set[int]):
+    """The first name in tokens run_start..run_end: (span or None, where to resume), or None."""
+    first = next((k for k in range(run_start, run_end + 1) if _is_cap(doc[k]) and lexicon.head_of(doc[k].text)),
+                 None)
+    if first is None:
+        return None
+    # The name starts at the capitalized group holding the first head word.
+    start = first
+    while start - 1 >= run_start and (_is_cap(doc[start - 1]) or (
+            doc[start - 1].text == "-" and start - 2 >= run_start and _is_cap(doc[start - 2]))):
+        start -= 1
+    while start < first and doc[start].lower_ in lexicon.initial_stopwords:
+        start += 1
+    end = first + 1
+    while end <= run_end and (_is_cap(doc[end]) or (doc[end].text == "-" and end + 1 <= run_end
+                                                      and _is_cap(doc[end + 1]))):
+        end += 1
+    # Extend right over "of/for/on ... Capitalized" complements, and over
+    # "and Capitalized" inside such a complement, but never into another name.
+    in_complement = False
+    k = end
+    while k <= run_end:
+        word = doc[k].lower_
+        if word in ("and", "&") and (not in_complement or (k + 1 <= run_end and doc[k + 1].lower_ == "the")):
+            break
+        m = k
+        while m <= run_end and not _is_cap(doc[m]):
+            m += 1
+        if m > run_end:
+            break
+        stop = m
+        while stop <= run_end and _is_cap(doc[stop]):
+            stop += 1
+        if word in ("and", "&") and any(lexicon.head_of(doc[x].text) for x in range(m, stop)) and \
+                not any(lexicon.head_of(doc[x].text) for x in range(first + 1, end)):
+            pass  # "Forum of Incident Response and Security Teams": the head closes the complement
+        in_complement = in_complement or word in ("of", "for", "on", "against", "in", "-")
+        end = k = stop
+    return _check(doc, start, end, first, lexicon), end
+
+
+def _check(doc: Doc, start: int, end: int, first: int, lexicon: ShapeLexicon) -> Span | None:
+    if start >= end:
+        return None
+    tokens = doc[start:end]
+    words = [t for t in tokens if _is_cap(t)]
+    if len(words) < 2:
+        return None
+    if any(lexicon.is_non_org_head(t.text) for t in words[1:]) or lexicon.is_non_org_head(words[-1].text):
+        return None
+    key = name_key(tokens.text)
+    if key in lexicon.non_org_names or _singular_key(tokens.text) in lexicon.generic_phrases:
+        return None
+    modifiers = [t for t in words if not lexicon.head_of(t.text)]
+    if all(t.lower_ in lexicon.generic_modifiers for t in modifiers):
+        plural_head = any(lexicon.head_of(t.text) and lexicon.head_of(t.text) != t.lower_ for t in words)
+        if plural_head or len(words) <= 2:
+            return None
+    letters = [c for c in tokens.text if c.isalpha()]
+    if len(words) > 2 and sum(1 for c in letters if c.isupper()) > 0.8 * len(letters):
+        return None  # an ALL-CAPS heading, not a name
+    head = lexicon.head_of(doc[first].text)
+    return Span(doc, start, end, label="ORG", kb_id=f"shape:{head}")
+
+
+def org_type_for(name: str, lexicon: ShapeLexicon) -> str:
+    """The organization type a name's head words suggest, or 'unknown'."""
+    for word in reversed(name.split()):
+        head = lexicon.head_of(word.strip(",.()"))
+        if head and head in lexicon.head_types:
+            return lexicon.head_types[head]
+    return "unknown"
