@@ -226,8 +226,11 @@ def _legacy(data: bytes) -> Decoded:
 def decode_bytes(data: bytes) -> Decoded:
     """Decode a document's bytes; raise ``UndecodableError`` with a reason if they are not text.
 
-    Deterministic, and raises nothing but ``UndecodableError``.
+    Deterministic, and raises nothing but ``UndecodableError`` for any bytes
+    (a ``str`` is a caller's mistake and raises ``TypeError``).
     """
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"decode_bytes needs bytes, not {type(data).__name__}")
     try:
         return _decode(bytes(data))
     except UndecodableError:

@@ -19,7 +19,7 @@ organization stays separate and the conflict is recorded.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc
 
@@ -135,6 +135,7 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
 
     # 1. Acronym definitions written in this document.
     for d in find_definition_spans(text):
+        d = _trim_long_form(d, text)
         key, gid, conflict = _resolve_definition(d.short, d.long, ctx, doc, d.long_start, d.long_end)
         if key is None:
             continue
@@ -229,6 +230,33 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
     return Extraction(all_mentions, orgs, links)
 
 
+_NAME_JOINERS = {"of", "for", "on", "and", "against", "in", "the", "de", "des", "du", "la", "&", "to"}
+_WORD_RE = re.compile(r"[^\s()]+")
+
+
+def _trim_long_form(d, text: str):
+    """Cut a long form after its last lowercase word that cannot join a name.
+
+    "The Council of Europe and its Cybercrime Convention Committee (T-CY)":
+    "its" cannot stand inside a name, so the long form is "Cybercrime
+    Convention Committee". A leading article goes too.
+    """
+    cut = d.long_start
+    for m in _WORD_RE.finditer(text, d.long_start, d.long_end):
+        word = m.group()
+        if word[:1].islower() and word.lower().strip(",.") not in _NAME_JOINERS and "-" not in word:
+            cut = m.end()
+    start = cut
+    while start < d.long_end and not text[start].isalnum():
+        start += 1
+    for article in ("The ", "the "):
+        if text.startswith(article, start):
+            start += len(article)
+    if start == d.long_start or start >= d.long_end:
+        return d
+    return replace(d, long=text[start:d.long_end], long_start=start)
+
+
 def _select(candidates: list, priority: dict | None = None) -> list:
     """Longest match first, then rule priority, then position; no two overlap."""
     priority = priority or PRIORITY
@@ -285,7 +313,12 @@ def _name_context(span, doc: Doc, text: str, ctx: Context, gid: str) -> bool:
         return True
     prev = doc[span.start - 1].lower_ if span.start > 0 else ""
     nxt = doc[span.end].text if span.end < len(doc) else ""
-    return prev in {"the", "(", "and", "of", "by", "with", "like"} or nxt in {"'s", "’s", ")"}
+    # Coordinated with another acronym: "WHO and UNICEF", "UNICEF, WHO".
+    for k in (span.start - 2, span.end + 1):
+        if 0 <= k < len(doc) and doc[k].is_upper and len(doc[k]) > 1 and doc[k].is_alpha and \
+                doc[min(k, span.start - 1) if k < span.start else span.end].lower_ in {"and", "or", ","}:
+            return True
+    return prev in {"the", "(", "and", "of", "by", "with", "like", "as", "including", ","} or nxt in {"'s", "’s", ")"}
 
 
 def _gazetteer_for_name(span, ctx: Context, doc: Doc) -> str | None:

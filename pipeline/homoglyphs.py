@@ -24,15 +24,21 @@ only when the word itself, or the text around it, says it is Latin:
   are clearly another script (Cyrillic or Greek without a Latin twin, or any
   other script). Look-alike letters count for neither side, since they are
   the question. When the line alone holds fewer than ``_MIN_EVIDENCE``
-  decisive letters (a heading, a one-word line), the window may cross lines.
+  decisive letters, none of them foreign (a heading, a one-word line), the
+  window may cross lines; one genuine Cyrillic or Greek letter on the line
+  (``ВТО и ООН``) keeps the decision on the line.
   Folded words count as Latin for their neighbours, and the rule is applied
   until nothing more folds, so folding twice changes nothing.
 * A lone Greek letter is never folded (``α = 0.05``, ``ρ-value``): in English
   text it is a symbol. A lone Cyrillic letter in Latin context is (``а`` as
   the English article), because Cyrillic letters are not used as symbols.
 
+The thresholds are judgement calls checked against the golden cases in
+tests/data/normalize_cases.yml, not values measured on a corpus.
+
 Known limits: a real Russian or Greek word made only of look-alikes
-(``хор``, ``ΚΑΙ``) quoted inside an English sentence is folded; a fully
+(``хор``, ``ΚΑΙ``) quoted inside an English sentence is folded, and so is a
+Greek letter glued to Latin ones (``pKα`` -> ``pKa``); a fully
 spoofed line with no genuine Latin letter near it (``СОРЕ ОР ТНЕ АВС`` alone)
 is not; Latin letters hidden inside Russian words (the reverse spoof) are not
 repaired; look-alikes from other scripts (Armenian, Cherokee, fullwidth forms,
@@ -46,6 +52,7 @@ import unicodedata
 from bisect import bisect_right
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import confusable_homoglyphs
 
@@ -94,7 +101,7 @@ def confusable_table() -> dict[str, str]:
                 if len(e["c"]) == 1 and e["c"].isascii() and e["c"].isalpha()]
 
     table: dict[str, str] = {}
-    for source, entries in data.items():
+    for source in data:
         if len(source) != 1 or _script(source) is None:
             continue
         category = unicodedata.category(source)
@@ -113,23 +120,36 @@ def confusable_table() -> dict[str, str]:
     return table
 
 
+class _Patterns(NamedTuple):
+    candidate: re.Pattern[str]       # a word of Latin letters and look-alikes only
+    look_alike: re.Pattern[str]
+    look_alike_then_mark: re.Pattern[str]
+    latin: re.Pattern[str]
+    foreign: re.Pattern[str]         # a letter neither Latin nor a look-alike
+    translation: dict[int, str]
+
+
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str], dict[int, str]]:
+def _patterns() -> _Patterns:
     table = confusable_table()
     fold = "".join(re.escape(c) for c in sorted(table))
     word_char = f"[{_LATIN}{fold}{_MARKS}]"
+    # [^\W\d_] is "a letter"; the look-arounds keep the match a whole word.
     candidate = re.compile(
         rf"(?<![^\W\d_])(?<![{_MARKS}]){word_char}*[{fold}]{word_char}*(?![^\W\d_])(?![{_MARKS}])")
-    any_fold = re.compile(f"[{fold}]")
-    fold_then_mark = re.compile(f"[{fold}][{_MARKS}]")
-    latin = re.compile(f"[{_LATIN}]")
-    foreign = re.compile(rf"(?![{_LATIN}{fold}])[^\W\d_]")
-    return candidate, any_fold, fold_then_mark, latin, foreign, str.maketrans(table)
+    return _Patterns(
+        candidate=candidate,
+        look_alike=re.compile(f"[{fold}]"),
+        look_alike_then_mark=re.compile(f"[{fold}][{_MARKS}]"),
+        latin=re.compile(f"[{_LATIN}]"),
+        foreign=re.compile(rf"(?![{_LATIN}{fold}])[^\W\d_]"),
+        translation=str.maketrans(table),
+    )
 
 
 def _evidence(text: str, lo: int, hi: int) -> tuple[int, int]:
-    _, _, _, latin, foreign, _ = _patterns()
-    return len(latin.findall(text, lo, hi)), len(foreign.findall(text, lo, hi))
+    patterns = _patterns()
+    return len(patterns.latin.findall(text, lo, hi)), len(patterns.foreign.findall(text, lo, hi))
 
 
 def _latin_context(text: str, start: int, end: int) -> bool:
@@ -142,7 +162,7 @@ def _latin_context(text: str, start: int, end: int) -> bool:
     latin_l, foreign_l = _evidence(text, lo, start)
     latin_r, foreign_r = _evidence(text, end, hi)
     latin, foreign = latin_l + latin_r, foreign_l + foreign_r
-    if latin + foreign < _MIN_EVIDENCE:
+    if latin + foreign < _MIN_EVIDENCE and not foreign:
         lo, hi = max(0, start - _WINDOW), min(len(text), end + _WINDOW)
         latin_l, foreign_l = _evidence(text, lo, start)
         latin_r, foreign_r = _evidence(text, end, hi)
@@ -156,17 +176,17 @@ def homoglyph_edits(text: str) -> list[Edit]:
     Edits are sorted and each covers one character, so applying them keeps
     every offset in place.
     """
-    candidate, any_fold, fold_then_mark, latin, _, translation = _patterns()
-    if not any_fold.search(text):
+    patterns = _patterns()
+    if not patterns.look_alike.search(text):
         return []
     folded: list[tuple[int, int]] = []
     pending: list[tuple[int, int]] = []
-    for match in candidate.finditer(text):
+    for match in patterns.candidate.finditer(text):
         word = match.group()
-        if fold_then_mark.search(word):
+        if patterns.look_alike_then_mark.search(word):
             continue
-        n_fold = len(any_fold.findall(word))
-        n_latin = len(word) - n_fold if word.isalpha() else len(latin.findall(word))
+        n_fold = len(patterns.look_alike.findall(word))
+        n_latin = len(word) - n_fold if word.isalpha() else len(patterns.latin.findall(word))
         if n_latin and n_latin >= n_fold:
             folded.append(match.span())
         elif len(word) == 1 and _script(word) == "greek":
@@ -175,18 +195,30 @@ def homoglyph_edits(text: str) -> list[Edit]:
             pending.append(match.span())
 
     if pending:
-        folded.extend(_fold_in_context(text, folded, pending, translation))
+        folded.extend(_fold_in_context(text, folded, pending))
         folded.sort()
     edits: list[Edit] = []
     for start, end in folded:
-        for m in any_fold.finditer(text, start, end):
+        for m in patterns.look_alike.finditer(text, start, end):
             i = m.start()
-            edits.append((i, i + 1, text[i].translate(translation)))
+            edits.append((i, i + 1, text[i].translate(patterns.translation)))
     return edits
 
 
-def _fold_in_context(text: str, folded: list[tuple[int, int]], pending: list[tuple[int, int]],
-                     translation: dict[int, str]) -> list[tuple[int, int]]:
+def _fold_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """Return ``text`` with the look-alikes inside the sorted ``spans`` folded."""
+    translation = _patterns().translation
+    parts, pos = [], 0
+    for start, end in spans:
+        parts.append(text[pos:start])
+        parts.append(text[start:end].translate(translation))
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def _fold_in_context(text: str, folded: list[tuple[int, int]],
+                     pending: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Fold the pending words whose context is Latin, until nothing more folds.
 
     Each fold adds Latin letters to its neighbours' context, so a word is
@@ -194,10 +226,7 @@ def _fold_in_context(text: str, folded: list[tuple[int, int]], pending: list[tup
     point is what makes a second pass find nothing. Folding keeps lengths, so
     offsets stay valid while the working text changes.
     """
-    chars = list(text)
-    for start, end in folded:
-        chars[start:end] = text[start:end].translate(translation)
-    work = "".join(chars) if folded else text
+    work = _fold_spans(text, folded) if folded else text
     done: list[tuple[int, int]] = []
     remaining = pending
     dirty = pending
@@ -205,15 +234,14 @@ def _fold_in_context(text: str, folded: list[tuple[int, int]], pending: list[tup
         newly = [(s, e) for s, e in dirty if _latin_context(work, s, e)]
         if not newly:
             break
-        for start, end in newly:
-            chars[start:end] = work[start:end].translate(translation)
-        work = "".join(chars)
+        work = _fold_spans(work, newly)
         done.extend(newly)
         fresh = set(newly)
         remaining = [span for span in remaining if span not in fresh]
         ends = [e for _, e in newly]
         dirty = []
         for s, e in remaining:
+            # The first newly folded word that ends after this word's window opens.
             i = bisect_right(ends, s - _WINDOW)
             if i < len(newly) and newly[i][0] < e + _WINDOW:
                 dirty.append((s, e))

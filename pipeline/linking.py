@@ -261,6 +261,14 @@ def _previous_body(sentences: list[_Sentence], index: int) -> _Sentence | None:
     return None
 
 
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
 def _antecedents(sentences: list[_Sentence], sent: _Sentence, start: int, cues: Cues) -> list:
     """Organizations an opening "They" / "These bodies" points back to (none if generic)."""
     words = sent.words[start:]
@@ -270,12 +278,11 @@ def _antecedents(sentences: list[_Sentence], sent: _Sentence, start: int, cues: 
     previous = [s for s in sentences[max(0, sent.index - 4):sent.index] if s.seg.kind in (BODY, ANSWER)]
     if not previous:
         return []
-    head = words[len(phrase)] if len(words) > len(phrase) else ""
-    head = head[:-1] if head.endswith("s") and head[:-1] in cues.anaphor_heads else head
+    head = _singular(words[len(phrase)]) if len(words) > len(phrase) else ""
     if head in cues.anaphor_heads:
         for earlier in reversed(previous):
             for i, w in enumerate(earlier.words):
-                if w.rstrip("s") == head or w == head or (w.endswith("ies") and w[:-3] + "y" == head):
+                if _singular(w) == head:
                     t = earlier.tokens[i]
                     if any(m.start <= t.idx < m.end for m in earlier.orgs):
                         continue

@@ -54,9 +54,16 @@ def word_probabilities():
 def token_norm(text: str) -> str:
     """The norm every token gets: lowercase lookup lemma, British spelling folded."""
     lower = text.lower()
-    lemma = _LEMMA_OVERRIDES.get(lower) or _lemma_table().get(lower, lower)
-    if not isinstance(lemma, str) or not lemma.isalpha() and lower.isalpha():
+    lemma = _LEMMA_OVERRIDES.get(lower)
+    if lemma is None:
+        # The lookup table is not closed ("warnings" -> "warning" -> "warn"):
+        # follow it to a fixed point so every form of a word gets one norm.
         lemma = lower
+        for _ in range(3):
+            nxt = _lemma_table().get(lemma, lemma)
+            if not isinstance(nxt, str) or nxt == lemma or (not nxt.isalpha() and lemma.isalpha()):
+                break
+            lemma = nxt
     return fold_spelling(lemma)
 
 

@@ -5,33 +5,37 @@ step reads the previous step's output and returns edits ``(start, end,
 replacement)``; the edits are composed into one list of ``Change`` records
 that map the output back to the input exactly, so a span found in the
 normalized text can be traced to the raw document (``Normalized.raw_span``).
+Pure-ASCII text without control characters is returned as it is.
 
 Order of the steps, and why:
 
-1. ``control`` (C0): remove C0 controls other than TAB, LF and the line
-   breaks CR, VT, FF, and other than ESC, plus DEL. First, so that a stray
-   control character inside a mojibake sequence does not hide it from ftfy.
-2. ``mojibake``: ftfy, line by line, only on lines that could need it. Before
-   everything else that looks at non-ASCII characters: mojibake is made of
-   C1 controls, no-break spaces and soft hyphens that the later steps would
-   otherwise delete or rewrite before ftfy could read them.
-3. ``newline``: CRLF, CR, VT, FF and U+2028 become LF; U+2029 becomes a
-   blank line. After ftfy because a repaired sequence can decode to U+2028.
-4. ``control``: remove what C0 and C1 controls remain (ftfy turns C1
-   characters into their cp1252 meaning first; bytes cp1252 leaves undefined
-   stay C1 and go here).
+1. ``control`` (C0): remove C0 controls other than TAB, LF, the line breaks
+   CR, VT, FF, and ESC; and DEL. First, so that a stray control character
+   inside a mojibake sequence does not hide it from ftfy.
+2. ``mojibake``: ftfy (``FTFY_CONFIG``), line by line, only on lines that
+   could need it. Before every step that rewrites non-ASCII characters:
+   mojibake is made of C1 controls, no-break spaces and soft hyphens that
+   those steps would delete or rewrite before ftfy could read them.
+3. ``newline``: CRLF, CR, VT, FF and U+2028 become LF (Unicode treats all of
+   them as mandatory breaks, UAX #14); U+2029 PARAGRAPH SEPARATOR becomes a
+   blank line, which is how paragraphs are marked downstream. After ftfy,
+   because a repaired sequence can decode to U+2028.
+4. ``control``: remove the C0 and C1 controls that remain. ftfy has already
+   turned C1 characters into their cp1252 meaning (so U+0085 becomes "…",
+   not a line break); the five bytes cp1252 leaves undefined go here.
 5. ``invisible``: remove zero-width and other default-ignorable format
-   characters. Before the homoglyph step so that ``I\\u200bT\\u200bU`` is
-   one word when it is examined.
+   characters (``_INVISIBLE``). Before the homoglyph step, so that
+   ``I\u200bT\u200bU`` is one word when it is examined.
 6. ``space``: no-break and other odd-width spaces become U+0020.
 7. ``homoglyph``: fold Cyrillic and Greek look-alikes (``pipeline.homoglyphs``).
    Last, because it decides by whole words and their neighbours.
 
 A later step that edits inside an earlier step's replacement extends that
-change; the merged change takes the first of its kinds in ``KINDS`` order. If a later step turns a line into one
-ftfy would now repair (a removed control character joining the two halves of
-a mojibake pair), the steps run again on the output, so that normalizing
-twice gives the same text as normalizing once.
+change; the merged change takes the first of its kinds in ``KINDS`` order.
+If a later step turns a line into one ftfy would now repair (a removed
+control character joining the two halves of a mojibake pair), the steps run
+again on the output, so that normalizing twice gives the same text as
+normalizing once.
 
 Decisions:
 
@@ -44,10 +48,12 @@ Decisions:
 * U+3000 IDEOGRAPHIC SPACE is kept: it is a full-width character whose width
   matters in CJK layout, just as ftfy's fix_character_width is off below.
 
-Known limits: ftfy changes are recorded at the granularity of a character
-diff of each repaired line (``difflib``), which can group two neighbouring
-repairs into one change; lines longer than ``_MAX_DIFF`` characters are
-recorded as one change.
+Known limits: ftfy's heuristic can "repair" text that really contains a
+mojibake-like sequence, and misses mojibake it has no rule for. Its changes
+are recorded per run of non-ASCII characters when the repair kept the line's
+ASCII characters (the usual case), else per block of a character diff
+(``difflib``), which can group two neighbouring repairs into one change; a
+differing stretch longer than ``_MAX_DIFF`` characters is one change.
 """
 from __future__ import annotations
 
@@ -105,6 +111,7 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
 )
 
 _MAX_DIFF = 4000
+_ASCII_SPLIT = re.compile("([\x00-\x7f]+)")
 _MAX_PASSES = 4
 # With the configuration above ftfy changes a line only if its mojibake
 # heuristic (ftfy.badness.is_bad, which ftfy runs before trying an encoding fix)
@@ -157,7 +164,10 @@ _SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f]")
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """One repaired piece: ``original`` at ``start`` in the input became ``replacement`` at ``norm_start``."""
+    """One repaired piece: ``original`` at ``start`` in the input is ``replacement`` at ``norm_start``.
+
+    ``replacement`` is "" for removals; ``kind`` is one of ``KINDS``.
+    """
 
     start: int
     end: int
@@ -307,15 +317,44 @@ def _widen(start: int, repl: str, before: str, offset: int) -> Edit:
     return start, start + 1, repl + before[start - offset]
 
 
+def _common_prefix(a: str, b: str) -> int:
+    """Length of the common prefix, by binary search over slices (no per-character loop)."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _run_edits(before: str, after: str, offset: int) -> list[Edit] | None:
+    """Edits pairing the non-ASCII runs of both sides, or None if their ASCII runs differ.
+
+    Re-decoding mojibake leaves ASCII characters alone, so the ASCII runs of a
+    repaired line usually match the original's one to one, and each changed
+    non-ASCII run ("Ã©", "â€™") is one change. Linear, unlike a diff.
+    """
+    old, new = _ASCII_SPLIT.split(before), _ASCII_SPLIT.split(after)
+    if len(old) != len(new) or old[1::2] != new[1::2]:
+        return None
+    edits: list[Edit] = []
+    pos = offset
+    for i, (a, b) in enumerate(zip(old, new)):
+        if i % 2 == 0 and a != b:
+            edits.append(_widen(pos, b, before, offset) if not a else (pos, pos + len(a), b))
+        pos += len(a)
+    return edits
+
+
 def _diff_edits(before: str, after: str, offset: int) -> list[Edit]:
     """Character-level edits turning ``before`` into ``after``, shifted by ``offset``."""
-    head = 0
-    limit = min(len(before), len(after))
-    while head < limit and before[head] == after[head]:
-        head += 1
-    tail = 0
-    while tail < limit - head and before[-1 - tail] == after[-1 - tail]:
-        tail += 1
+    runs = _run_edits(before, after, offset)
+    if runs is not None:
+        return runs
+    head = _common_prefix(before, after)
+    tail = _common_prefix(before[head:][::-1], after[head:][::-1])
     a, b = before[head:len(before) - tail], after[head:len(after) - tail]
     base = offset + head
     if len(a) > _MAX_DIFF or len(b) > _MAX_DIFF:
@@ -441,14 +480,18 @@ def _run_steps(text: str) -> tuple[str, list[_Span]]:
 
 
 def _ftfy_unstable(text: str, spans: list[_Span]) -> bool:
-    """Whether a line that a step after ftfy changed is one ftfy would now repair."""
-    later = [(cs, ce) for _, _, cs, ce, kind in spans if kind != "mojibake"]
-    if not later:
+    """Whether a changed line is one ftfy would now repair.
+
+    Lines no step changed were seen by ftfy as they are. A line only ftfy
+    changed is its fixed point, but a merged change may hide a later step's
+    edit, so every changed line that holds a hint is checked.
+    """
+    if not spans:
         return False
-    ends = [ce for _, ce in later]
+    ends = [ce for _, _, _, ce, _ in spans]
     for start, end in _hinted_segments(text):
         k = bisect_left(ends, start)
-        if k < len(later) and later[k][0] <= end:
+        if k < len(spans) and spans[k][2] <= end:
             segment = text[start:end]
             if _ftfy_repair(segment) != segment:
                 return True

@@ -1,0 +1,1 @@
+"""Small benchmarks of pipeline stages, run as ``python -m pipeline.bench.<stage>``."""

@@ -1,0 +1,115 @@
+"""Rule files are validated on load, and every problem names its file and line."""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from pipeline.cli import main
+from pipeline.rules import RuleError, load_rules
+
+
+def test_the_shipped_rules_are_valid(rules):
+    assert len(rules.organizations) >= 250
+    assert {f.id for f in rules.functions} >= {
+        "information_sharing", "capacity_building", "policy_legislation", "standardization", "norm_development",
+        "incident_response", "research", "cooperation_diplomacy", "law_enforcement", "funding", "peace_security",
+        "justice_accountability", "sustainable_development", "trade_economic"}
+
+
+def write(path, text):
+    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+
+
+def problems_of(rules_dir) -> list[str]:
+    with pytest.raises(RuleError) as info:
+        load_rules(rules_dir)
+    return [str(p) for p in info.value.problems]
+
+
+def test_broken_copy_reports_every_problem_with_file_and_line(rules_copy, capsys):
+    write(rules_copy / "organizations" / "broken.yml", """
+        organizations:
+          - id: itu
+            name: A Second ITU
+            type: un_body
+          - id: Bad-Id
+            name: Something
+            type: club
+            colour: blue
+          - id: dup_alias
+            name: International Telecommunication Union
+            type: igo
+            parent: nowhere
+        examples:
+          - text: "The ITU."
+            match: [{text: ITU, id: itu}]
+        """)
+    write(rules_copy / "org_patterns.yml", """
+        patterns:
+          - id: weird
+            pattern: [{LOWER: cert, OP: "+++"}]
+          - id: slow
+            pattern: [{TEXT: {REGEX: "(a+)+$"}}, {LOWER: team}]
+        examples:
+          - text: "CERT team"
+            no_match: [CERT]
+        """)
+    problems = problems_of(rules_copy)
+    joined = "\n".join(problems)
+    assert "rules/organizations/broken.yml:8: unknown key 'colour'" in joined
+    assert "rules/org_patterns.yml:5: regular expression" in joined
+    assert "duplicate organization id 'itu'" in joined
+    assert "is not lowercase snake_case" in joined
+    assert "unknown organization type 'club'" in joined
+    assert "unknown key 'colour'" in joined
+    assert "parent 'nowhere'" in joined
+    assert "is also a name of" in joined
+    assert "spaCy rejects this token pattern" in joined
+    assert "backtrack catastrophically" in joined
+    assert all(":" in p.split(" ")[0] and "; " in p for p in problems), problems
+    # The CLI prints the same list and exits 2.
+    assert main(["rules", "check", "--rules", str(rules_copy)]) == 2
+    err = capsys.readouterr().err
+    assert "rules/organizations/broken.yml:" in err and "problem(s) in the rule files" in err
+
+
+def test_syntax_error_names_the_line(rules_copy):
+    write(rules_copy / "linking.yml", "actor_openers: [like, as\nreceiver_prepositions: [for]\n")
+    problems = problems_of(rules_copy)
+    assert any(p.startswith("rules/linking.yml:") and "YAML" in p or "flow sequence" in p for p in problems), problems
+
+
+def test_python_object_tags_are_refused(rules_copy):
+    write(rules_copy / "org_shapes.yml", (rules_copy / "org_shapes.yml").read_text() +
+          "\nextra_words: !!python/object/apply:os.system ['echo pwned']\n")
+    problems = problems_of(rules_copy)
+    assert any("org_shapes.yml" in p and "not allowed" in p for p in problems), problems
+
+
+def test_yaml_words_on_and_no_stay_words(rules):
+    assert "on" in rules.shapes["connectors"]
+
+
+def test_acronym_claimed_twice(rules_copy):
+    write(rules_copy / "organizations" / "twice.yml", """
+        organizations:
+          - id: other_itu
+            name: Independent Test Union
+            acronyms: [ITU]
+            type: igo
+        examples:
+          - text: "x"
+            no_match: [x]
+        """)
+    assert any("acronym 'ITU' is already claimed" in p for p in problems_of(rules_copy))
+
+
+def test_unknown_function_in_example(rules_copy):
+    text = (rules_copy / "linking.yml").read_text().replace("function: funding}", "function: fundraising}")
+    (rules_copy / "linking.yml").write_text(text)
+    assert any("unknown function 'fundraising'" in p for p in problems_of(rules_copy))
+
+
+def test_missing_rules_folder(tmp_path):
+    assert any("does not exist" in p for p in problems_of(tmp_path / "nope"))
