@@ -328,7 +328,7 @@ def _gazetteer_for_name(span, ctx: Context, doc: Doc) -> str | None:
     the Department of Homeland Security, but "European Union Agency for
     Cybersecurity" is not the European Union.
     """
-    gid = ctx.name_index.get(name_key(span.text))
+    gid = ctx.name_index.get(name_key(span.text)) or (ctx.acronym_index.get(span.text) or (None,))[0]
     if gid:
         return gid
     for inner in doc.spans.get(ORG_NAMES, []):
