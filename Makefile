@@ -65,7 +65,21 @@ $(RESOLVED) &: $(WORK)/mentions.parquet $(WORK)/links.parquet $(WORK)/local_orgs
 $(TABLES) &: $(WORK)/normalized.parquet $(WORK)/rejects.parquet $(RESOLVED) | $(VENV)/.installed
 	$(PIPE) write --raw $(RAW) --out $(PROCESSED) --rules $(RULES) || test $$? -eq 1
 
-test: $(VENV)/.installed ## run the whole test suite
+REPORT_CODE := pipeline/report.py
+$(PROCESSED)/report/index.html: $(TABLES) $(REPORT_CODE) | $(VENV)/.installed
+	$(PY) -m pipeline.report --out $(PROCESSED)
+
+report: $(PROCESSED)/report/index.html ## write a static HTML report to processed/report/ (opens from disk)
+.PHONY: report
+
+# Headless Chromium for the report's browser test (Debian package; root installs it).
+browser: ## install Debian's chromium for the report test, when it is missing
+	@command -v chromium >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		|| echo "chromium not installed: the browser test will say so"; }
+.PHONY: browser
+
+test: $(VENV)/.installed browser ## run the whole test suite
 	$(PY) -m pytest -q
 .PHONY: test
 
