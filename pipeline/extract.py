@@ -18,6 +18,7 @@ organization stays separate and the conflict is recorded.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field, replace
 
@@ -204,14 +205,20 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
         _Candidate(s.start_char, s.end_char, "pattern", s.id_, s.kb_id_, ctx.rule_files.get(s.id_, ""))
         for s in doc.spans.get(FUNCTION_PATTERNS, [])
     ]
-    fn_candidates = [c for c in fn_candidates if not any(taken.get(i) for i in range(c.start, c.end))]
+    fn_candidates = [c for c in fn_candidates if not taken.overlaps(c.start, c.end)]
     # A phrase is one term: "early warning" inside "early warning systems" is not
     # a second function. A token pattern is a frame whose object may be another
     # function ("fund [research and development] projects"), so it hides nothing.
-    phrases = [c for c in fn_candidates if c.kind == "phrase"]
-    fn_candidates = [c for c in fn_candidates if not any(
-        p.key != c.key and p.start <= c.start and c.end <= p.end and (p.end - p.start) > (c.end - c.start)
-        for p in phrases)]
+    phrases = sorted((c for c in fn_candidates if c.kind == "phrase"), key=lambda c: c.start)
+    phrase_starts = [p.start for p in phrases]
+
+    def nested_in_phrase(c) -> bool:
+        k = bisect.bisect_right(phrase_starts, c.start)
+        for p in phrases[max(0, k - 16):k]:
+            if p.key != c.key and p.start <= c.start and c.end <= p.end and (p.end - p.start) > (c.end - c.start):
+                return True
+        return False
+    fn_candidates = [c for c in fn_candidates if not nested_in_phrase(c)]
     # Overlaps are settled per function: "fund research and development projects"
     # is both funding and research.
     by_function: dict[str, list] = {}
@@ -261,18 +268,36 @@ def _select(candidates: list, priority: dict | None = None) -> list:
     """Longest match first, then rule priority, then position; no two overlap."""
     priority = priority or PRIORITY
     ordered = sorted(candidates, key=lambda c: (-(c.end - c.start), priority.get(c.kind, 9), c.start, c.key))
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []
+    ends: list[int] = []
     chosen = []
     for c in ordered:
-        if c.end <= c.start or any(c.start < e and s < c.end for s, e in taken):
+        if c.end <= c.start:
             continue
-        taken.append((c.start, c.end))
+        k = bisect.bisect_left(starts, c.end)        # chosen intervals starting before c ends
+        if k > 0 and ends[k - 1] > c.start:
+            continue
+        starts.insert(k, c.start)
+        ends.insert(k, c.end)
         chosen.append(c)
     return sorted(chosen, key=lambda c: c.start)
 
 
-def _occupied(mentions: list[Mention]) -> dict[int, bool]:
-    return {i: True for m in mentions for i in range(m.start, m.end)}
+class _Intervals:
+    """Non-overlapping character intervals, sorted, for fast overlap tests."""
+
+    def __init__(self, mentions: list):
+        spans = sorted((m.start, m.end) for m in mentions)
+        self.starts = [s for s, _ in spans]
+        self.ends = [e for _, e in spans]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        k = bisect.bisect_left(self.starts, end)   # intervals starting before `end`
+        return k > 0 and self.ends[k - 1] > start
+
+
+def _occupied(mentions: list[Mention]) -> _Intervals:
+    return _Intervals(mentions)
 
 
 def _capitalized(span) -> bool:

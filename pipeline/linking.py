@@ -31,6 +31,7 @@ an object are attributed to the sentence's subject.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc
@@ -58,6 +59,18 @@ class Link:
     function_end: int
 
 
+_CUES: dict = {}
+
+
+def _cues(linking: dict) -> "Cues":
+    """Compiled cues, built once per rules object (linking runs once per document)."""
+    key = id(linking)
+    cached = _CUES.get(key)
+    if cached is None or cached[0] is not linking:
+        cached = _CUES[key] = (linking, Cues(linking))
+    return cached[1]
+
+
 class Cues:
     """The word lists of ``rules/linking.yml``, compiled for token lookups."""
 
@@ -72,29 +85,60 @@ class Cues:
         self.anaphor_heads = {p[0] for p in low("anaphor_heads") if len(p) == 1}
         self.example_openers = low("example_openers")
         self.lead_adverbials = low("lead_adverbials")
+        self.topic_re = _phrase_regex(self.topic)
+        self.other_agent_re = _phrase_regex(self.other_agent, follow=r"(?:\W+\w+){0,3}?\W+(?:%s)\b"
+                                            % "|".join(sorted(_MODALS)))
+
+
+def _phrase_regex(phrases: list[tuple[str, ...]], follow: str = "") -> re.Pattern | None:
+    """One case-insensitive regular expression for a list of cue phrases (word-bounded)."""
+    if not phrases:
+        return None
+    alternatives = sorted((r"\s+".join(re.escape(w) for w in p) for p in phrases), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:%s)(?![\w-])%s" % ("|".join(alternatives), f"(?={follow})" if follow else ""),
+                      re.IGNORECASE)
+
+
+def _within(mentions: tuple, start: int, end: int) -> list:
+    """Mentions that begin inside [start, end); ``mentions`` is (sorted mentions, their starts)."""
+    items, keys = mentions
+    return items[bisect.bisect_left(keys, start):bisect.bisect_left(keys, end)]
 
 
 def _starts_with(words: list[str], phrase: tuple[str, ...]) -> bool:
     return tuple(words[:len(phrase)]) == phrase
 
 
-def _find(words: list[str], phrase: tuple[str, ...]) -> list[int]:
-    n = len(phrase)
-    return [i for i in range(len(words) - n + 1) if tuple(words[i:i + n]) == phrase]
-
-
 class _Sentence:
-    """Tokens of one segment with its organization and function mentions."""
+    """One segment with its organization and function mentions; tokens are read only when needed."""
 
-    def __init__(self, index: int, seg: Segment, doc: Doc, starts: list[int], orgs: list, functions: list):
+    def __init__(self, index: int, seg: Segment, doc: Doc, starts: list[int], orgs: tuple, functions: tuple,
+                 text: str):
         self.index, self.seg = index, seg
-        first = bisect.bisect_left(starts, seg.start)
-        last = bisect.bisect_left(starts, seg.end)
-        self.tokens = [t for t in doc[first:last] if not t.is_space]
-        self.words = [t.lower_ for t in self.tokens]
-        self.orgs = [m for m in orgs if seg.start <= m.start < seg.end]
-        self.functions = [m for m in functions if seg.start <= m.start < seg.end]
+        self._doc, self._starts, self._text = doc, starts, text
+        self.orgs = _within(orgs, seg.start, seg.end)
+        self.functions = _within(functions, seg.start, seg.end)
+        self._org_tokens = None
         self.actors: list = []
+        self._tokens = None
+
+    @property
+    def tokens(self) -> list:
+        if self._tokens is None:
+            first = bisect.bisect_left(self._starts, self.seg.start)
+            last = bisect.bisect_left(self._starts, self.seg.end)
+            self._tokens = [t for t in self._doc[first:last] if not t.is_space]
+            self._words = [t.lower_ for t in self._tokens]
+        return self._tokens
+
+    @property
+    def words(self) -> list[str]:
+        self.tokens
+        return self._words
+
+    @property
+    def text(self) -> str:
+        return self._text[self.seg.start:self.seg.end]
 
     def token_at(self, char: int) -> int:
         """Index in ``self.tokens`` of the token that starts at or after ``char``."""
@@ -106,12 +150,16 @@ class _Sentence:
 
 def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list, linking: dict) -> list[Link]:
     """Every (organization, function) link in one document, with its evidence."""
-    cues = Cues(linking)
+    cues = _cues(linking)
     starts = [t.idx for t in doc]
-    sentences = [_Sentence(i, s, doc, starts, orgs, functions) for i, s in enumerate(segments)]
+    orgs = sorted(orgs, key=lambda m: m.start)
+    functions = sorted(functions, key=lambda m: m.start)
+    orgs, functions = (orgs, [m.start for m in orgs]), (functions, [m.start for m in functions])
+    text = doc.text
+    sentences = [_Sentence(i, s, doc, starts, orgs, functions, text) for i, s in enumerate(segments)]
     links: list[Link] = []
     for sent in sentences:
-        if sent.seg.kind in (HEADING, LEAD, QUESTION):
+        if sent.seg.kind in (HEADING, LEAD, QUESTION) or not sent.orgs and not sent.functions:
             continue
         clause_start = _clause_start(sent, cues)
         own = _own_functions(sent, cues)
@@ -185,7 +233,9 @@ def _clause_start(sent: _Sentence, cues: Cues) -> int:
 def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
     """'actor', 'possessor', 'receiver' or 'object', from the words around the mention."""
     tokens, words = sent.tokens, sent.words
-    org_tokens = {i for i, t in enumerate(tokens) for m in sent.orgs if m.start <= t.idx < m.end}
+    if sent._org_tokens is None:
+        sent._org_tokens = {i for i, t in enumerate(tokens) for m in sent.orgs if m.start <= t.idx < m.end}
+    org_tokens = sent._org_tokens
     first = sent.token_at(mention.start)
     last = first
     while last + 1 < len(tokens) and tokens[last + 1].idx < mention.end:
@@ -225,18 +275,16 @@ def _own_functions(sent: _Sentence, cues: Cues) -> list:
     """Function mentions of the sentence that are an activity of its actors."""
     if not sent.functions:
         return []
-    words = sent.words
-    cut = len(words)
-    for phrase in cues.topic:
-        for i in _find(words, phrase):
-            cut = min(cut, i)
-    for phrase in cues.other_agent:
-        for i in _find(words, phrase):
-            window = words[i + len(phrase):i + len(phrase) + 4]
-            if any(w in _MODALS for w in window):
-                cut = min(cut, i)
-    limit = sent.tokens[cut].idx if cut < len(words) else sent.seg.end + 1
+    text = sent.text
+    limit = sent.seg.end + 1
+    for regex in (cues.topic_re, cues.other_agent_re):
+        match = regex.search(text) if regex is not None else None
+        if match:
+            limit = min(limit, sent.seg.start + match.start())
     own = [f for f in sent.functions if f.start < limit]
+    if not own:
+        return own
+    words = sent.words
     # "disseminate threat intelligence reports to raise awareness": an activity
     # introduced by "to" after another activity is its purpose, not a second one.
     starts = {t.idx: i for i, t in enumerate(sent.tokens)}

@@ -21,7 +21,8 @@ import functools
 from dataclasses import dataclass
 
 import spacy
-from spacy.attrs import NORM
+from spacy.attrs import IS_SPACE, LOWER, NORM, ORTH
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.lookups import load_lookups
 from spacy.matcher import Matcher
@@ -43,12 +44,6 @@ _LEMMA_OVERRIDES = {"first": "first", "data": "data", "media": "media", "us": "u
 def _lemma_table():
     """spaCy's English lookup lemmas (a Table: string keys are hashed on lookup)."""
     return load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
-
-
-@functools.lru_cache(maxsize=1)
-def word_probabilities():
-    """Unigram log probabilities of English words (spacy-lookups-data)."""
-    return load_lookups("en", ["lexeme_prob"]).get_table("lexeme_prob")
 
 
 def token_norm(text: str) -> str:
@@ -75,7 +70,14 @@ def is_english_word(acronym: str) -> bool:
     """
     if len(acronym) < 3 or not acronym.isalpha():
         return False
-    return word_probabilities().get(acronym.lower(), -99.0) > -11.5
+    return _english_word(acronym.lower())
+
+
+@functools.lru_cache(maxsize=4096)
+def _english_word(lower: str) -> bool:
+    """A stop word, or a word the lemma table knows inflected forms of ("impacts", "cares")."""
+    table = _lemma_table()
+    return lower in STOP_WORDS or lower in table or f"{lower}s" in table or f"{lower}ed" in table
 
 
 def blank_english() -> Language:
@@ -93,7 +95,8 @@ class AnchoredPattern:
     label: str
     id: str             # canonical id (function id, or '' for generic organization patterns)
     rule_id: str        # the pattern that fired, kept on the span as kb_id
-    anchors: frozenset
+    requires: tuple     # per required token: frozenset of (attribute id, string hash) it can match
+    matcher: object
 
 
 @Language.factory("anchored_matcher", default_config={"spans_keys": [FUNCTION_PATTERNS, ORG_PATTERNS]})
@@ -101,49 +104,67 @@ def make_anchored_matcher(nlp: Language, name: str, spans_keys: list[str]):
     return AnchoredMatcher(nlp, spans_keys)
 
 
+_ANCHOR_ATTRS = {"ORTH": ORTH, "TEXT": ORTH, "LOWER": LOWER, "NORM": NORM}
+
+
 class AnchoredMatcher:
-    """Run token patterns only on sentences (or lines) that hold one of their anchor words."""
+    """Run each token pattern only on the sentences that hold all of its required words.
+
+    spaCy's Matcher costs time on every token for every pattern. A pattern like
+    "develop ... standards" can only match a sentence that contains one of its
+    verbs AND one of its objects, a cheap set test on hashed token attributes,
+    so the Matcher runs on a few sentences instead of the whole document.
+    """
 
     def __init__(self, nlp: Language, spans_keys: list[str]):
-        self.matcher = Matcher(nlp.vocab, validate=True)
         self.spans_keys = spans_keys
-        self.info: dict[int, AnchoredPattern] = {}
-        self.anchor_norms: set[str] = set()
+        self.patterns: list[AnchoredPattern] = []
         self.nlp = nlp
 
     def add(self, key: str, label: str, entity_id: str, rule_id: str, pattern: list[dict]) -> None:
         pattern = _lemma_to_norm(pattern)
-        match_key = f"{key}|{label}|{entity_id}|{rule_id}"
-        self.matcher.add(match_key, [pattern])
-        anchors = frozenset(token_norm(a) for a in pattern_anchors(pattern))
-        self.info[self.nlp.vocab.strings[match_key]] = AnchoredPattern(key, label, entity_id, rule_id, anchors)
-        self.anchor_norms |= anchors | {a.lower() for a in pattern_anchors(pattern)}
+        matcher = Matcher(self.nlp.vocab, validate=True)
+        matcher.add(rule_id, [pattern])
+        strings = self.nlp.vocab.strings
+        requires = []
+        for token in pattern:
+            if token.get("OP") in ("?", "*", "!") or str(token.get("OP", "")).startswith("{0"):
+                continue
+            options = set()
+            for attr, value in token.items():
+                if attr not in _ANCHOR_ATTRS:
+                    continue
+                values = [value] if isinstance(value, str) else (value.get("IN") if isinstance(value, dict) else None)
+                if not isinstance(values, list) and not isinstance(value, str):
+                    continue
+                for v in values:
+                    options.add((_ANCHOR_ATTRS[attr], strings.add(v)))
+            if options:
+                requires.append(frozenset(options))
+        self.patterns.append(AnchoredPattern(key, label, entity_id, rule_id, tuple(requires), matcher))
 
     def __call__(self, doc: Doc) -> Doc:
-        for key in self.spans_keys:
-            doc.spans[key] = []
-        if not self.info:
-            return doc
-        anchors = self.anchor_norms
-        windows, start = [], None
-        hit = False
-        for token in doc:
-            if start is None:
-                start = token.i
-            if token.norm_ in anchors or token.lower_ in anchors:
-                hit = True
-            if token.is_space and "\n" in token.text or token.text in {".", "!", "?", ";"}:
-                if hit:
-                    windows.append((start, token.i + 1))
-                start, hit = None, False
-        if start is not None and hit:
-            windows.append((start, len(doc)))
         found: dict[str, list] = {key: [] for key in self.spans_keys}
-        for w_start, w_end in windows:
-            for match_id, s, e in self.matcher(doc[w_start:w_end]):
-                info = self.info[match_id]
-                found[info.key].append(Span(doc, w_start + s, w_start + e, label=info.label,
-                                            span_id=info.id, kb_id=info.rule_id))
+        if self.patterns and len(doc):
+            table = doc.to_array([ORTH, LOWER, NORM, IS_SPACE])
+            stops = {self.nlp.vocab.strings[p] for p in (".", "!", "?", ";")}
+            ends = [i for i, (orth, space) in enumerate(zip(table[:, 0].tolist(), table[:, 3].tolist()))
+                    if orth in stops or (space and "\n" in doc[i].text)]
+            start = 0
+            for end in ends + [len(doc) - 1]:
+                if end < start:
+                    continue
+                window = table[start:end + 1]
+                present = {(ORTH, h) for h in window[:, 0].tolist()} | {(LOWER, h) for h in window[:, 1].tolist()} \
+                    | {(NORM, h) for h in window[:, 2].tolist()}
+                span = None
+                for p in self.patterns:
+                    if all(not need.isdisjoint(present) for need in p.requires):
+                        span = span or doc[start:end + 1]
+                        for _, s, e in p.matcher(span):
+                            found[p.key].append(Span(doc, start + s, start + e, label=p.label, span_id=p.id,
+                                                     kb_id=p.rule_id))
+                start = end + 1
         for key, spans in found.items():
             doc.spans[key] = spans
         return doc
