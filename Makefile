@@ -79,6 +79,10 @@ browser: ## install Debian's chromium for the report test, when it is missing
 		|| echo "chromium not installed: the browser test will say so"; }
 .PHONY: browser
 
+bench: $(VENV)/.installed ## benchmark: pipeline vs tokenizer alone, 20 MB and 80 MB synthetic corpora (BENCH_MB=20)
+	$(PY) -m pipeline.bench.corpus --mb $(or $(BENCH_MB),20) --workers 2 --raw $(RAW)
+.PHONY: bench
+
 test: $(VENV)/.installed browser ## run the whole test suite
 	$(PY) -m pytest -q
 .PHONY: test

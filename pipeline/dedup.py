@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import struct
 import zlib
 from dataclasses import dataclass
 
@@ -40,6 +39,21 @@ class Duplicate:
     similarity: float
 
 
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def signature(text: str, num_perm: int = NUM_PERM) -> MinHash | None:
+    """MinHash of the document's word 5-shingles (None for texts too short to compare)."""
+    words = _WORD.findall(text.lower())
+    if len(words) < SHINGLE * 2:
+        return None
+    shingles = {" ".join(words[i:i + SHINGLE]).encode() for i in range(len(words) - SHINGLE + 1)}
+    m = MinHash(num_perm=num_perm, hashfunc=_hash32, seed=1)
+    m.update_batch(sorted(shingles))
+    return m
+
+
 class DuplicateFinder:
     """Feed documents in a stable order; each is compared with the ones before it."""
 
@@ -51,21 +65,11 @@ class DuplicateFinder:
         self.signatures: dict[str, MinHash] = {}
         self.order: dict[str, int] = {}
 
-    def signature(self, text: str) -> MinHash | None:
-        words = _WORD.findall(text.lower())
-        if len(words) < SHINGLE * 2:
-            return None
-        shingles = {" ".join(words[i:i + SHINGLE]).encode() for i in range(len(words) - SHINGLE + 1)}
-        m = MinHash(num_perm=self.num_perm, hashfunc=_hash32, seed=1)
-        m.update_batch(sorted(shingles))
-        return m
-
-    def add(self, doc_id: str, text: str) -> Duplicate | None:
-        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-        if digest in self.exact:
-            return Duplicate(self.exact[digest], "exact", 1.0)
-        self.exact[digest] = doc_id
-        signature = self.signature(text)
+    def add(self, doc_id: str, text_sha256: str, signature: MinHash | None) -> Duplicate | None:
+        """Compare one document with the ones added before it; remember it."""
+        if text_sha256 in self.exact:
+            return Duplicate(self.exact[text_sha256], "exact", 1.0)
+        self.exact[text_sha256] = doc_id
         if signature is None:
             return None
         best = None

@@ -1,7 +1,10 @@
 """Resolve organizations across the corpus and collapse facts into one row each.
 
-``resolve`` is the stage's one public function: the per-document extraction
-tables in, the ``mentions``, ``organizations`` and ``org_functions`` tables out.
+The stage's pure functions work on rows of the extraction work tables:
+:func:`resolve` turns the per-document organizations and links into
+corpus-wide organization ids and facts; :func:`organization_rows` adds the
+counts gathered while the mentions stream through (:class:`MentionStats`).
+Nothing here reads files; nothing here holds document texts.
 
 Resolution order:
 
@@ -11,11 +14,11 @@ Resolution order:
 2. organizations outside the gazetteer merge when their names agree under
    :func:`pipeline.names.name_key` (case, spelling, hyphenation, article,
    possessive) or differ only in spacing ("Cyber Crime"/"Cybercrime"); their id
-   is :func:`pipeline.names.slug` of the name, so it is the same in every run
-   and every input order;
+   is :func:`pipeline.names.slug` of the name, the same in every run and every
+   input order;
 3. an acronym that two documents define with different long forms names two
    organizations: both are kept and each row lists the other in
-   ``acronym_conflicts`` (and the run prints a warning).
+   ``acronym_conflicts`` (and the run prints a warning), never silently merged.
 
 Documents marked as duplicates were not extracted, so they add nothing here.
 Near-identical evidence sentences for one fact (a conclusion restating the
@@ -24,8 +27,9 @@ body) collapse into one evidence entry that keeps every location.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable
 
 from pipeline.names import name_key, slug
 
@@ -33,151 +37,141 @@ EVIDENCE_SIMILARITY = 0.6
 _WORD = re.compile(r"\w+")
 
 
-@dataclass(frozen=True)
-class Resolved:
-    mentions: list          # rows of the mentions table
-    organizations: list     # rows of the organizations table
-    org_functions: list     # rows of the org_functions table
-    conflicts: list         # human-readable acronym conflicts
+@dataclass
+class Resolution:
+    key_to_org: dict                 # organization key of a document -> org_id
+    groups: dict                     # org_id -> aggregated facts about its names
+    org_functions: list              # rows of the org_functions table
+    conflicts: dict                  # org_id -> other org_ids sharing an acronym
+    messages: list                   # human-readable conflict warnings
 
 
-def _compact(key: str) -> str:
-    return key.replace(" ", "")
+@dataclass
+class _Group:
+    gazetteer_id: str | None
+    forms: Counter = field(default_factory=Counter)
+    acronyms: set = field(default_factory=set)
+    types: Counter = field(default_factory=Counter)
+    conflicts: set = field(default_factory=set)
+    defined_acronyms: set = field(default_factory=set)
 
 
-def resolve(documents: dict, local_orgs: list, mentions: list, links: list, rules) -> Resolved:
-    """Corpus-wide organizations and facts from the per-document extraction rows.
+def group_key(row: dict) -> str:
+    """The organization a per-document row belongs to, before it has an id."""
+    if row["gazetteer_id"]:
+        return row["gazetteer_id"]
+    key = row["key"][4:] if row["key"].startswith("new:") else name_key(row["name"])
+    return "new:" + key.replace(" ", "")
 
-    Args:
-        documents: doc_id -> normalized text (only documents that were extracted).
-        local_orgs, mentions, links: rows of the work tables (see pipeline.schemas).
-        rules: the loaded rules (gazetteer entries and function labels).
-    """
-    # 1-2. One org_id per organization key.
-    groups: dict[str, list] = defaultdict(list)
+
+def resolve(local_orgs: Iterable[dict], links: Iterable[dict], rules) -> Resolution:
+    """Corpus-wide organization ids, facts and acronym conflicts from the extraction rows."""
+    groups: dict[str, _Group] = {}
+    keys: dict[str, str] = {}
     for row in local_orgs:
-        if row["gazetteer_id"]:
-            groups[row["gazetteer_id"]].append(row)
-        else:
-            groups["new:" + _compact(row["key"][4:] if row["key"].startswith("new:") else name_key(row["name"]))].append(row)
-    key_to_org: dict[tuple[str, str], str] = {}
-    org_rows: dict[str, dict] = {}
-    for group_key, rows in sorted(groups.items()):
-        if not group_key.startswith("new:"):
-            org_id = group_key
-            entry = rules.organization(org_id)
-        else:
-            entry = None
-            name = _choose_name(rows)
-            org_id = slug(name)
-        info = org_rows.setdefault(org_id, {"rows": [], "entry": entry})
-        info["rows"].extend(rows)
-        for row in rows:
-            key_to_org[(row["doc_id"], row["key"])] = org_id
+        gkey = group_key(row)
+        keys[row["key"]] = gkey
+        group = groups.setdefault(gkey, _Group(row["gazetteer_id"]))
+        for form in (row["long_forms"] or [row["name"]]):
+            group.forms[form] += 1
+        if row["acronym"]:
+            group.acronyms.add(row["acronym"])
+            if row["long_forms"]:
+                group.defined_acronyms.add(row["acronym"])
+        if row["org_type"]:
+            group.types[row["org_type"]] += 1
+        group.conflicts.update(row["conflicts"] or [])
+    org_of_group = {g: (g if not g.startswith("new:") else slug(_choose(groups[g].forms))) for g in groups}
+    key_to_org = {key: org_of_group[g] for key, g in keys.items()}
+    by_org = {org_of_group[g]: group for g, group in groups.items()}
 
-    # Mentions get their org_id; function mentions keep their function id.
-    out_mentions = []
-    seen = set()
-    n_mentions: dict[str, int] = defaultdict(int)
-    org_docs: dict[str, set] = defaultdict(set)
-    surfaces: dict[str, set] = defaultdict(set)
-    for m in mentions:
-        entity = key_to_org.get((m["doc_id"], m["entity_id"]), m["entity_id"]) if m["label"] == "ORG" else m["entity_id"]
-        row = {**m, "entity_id": entity}
-        identity = (row["doc_id"], row["start"], row["end"], row["label"], entity)
-        if identity in seen:
-            continue
-        seen.add(identity)
-        out_mentions.append(row)
-        if m["label"] == "ORG":
-            n_mentions[entity] += 1
-            org_docs[entity].add(m["doc_id"])
-            surfaces[entity].add(m["text"])
-    out_mentions.sort(key=lambda r: (r["doc_id"], r["start"], r["end"], r["label"], r["entity_id"]))
+    conflicts: dict[str, set] = defaultdict(set)
+    by_acronym: dict[str, set] = defaultdict(set)
+    for org_id, group in by_org.items():
+        for acronym in group.defined_acronyms:
+            by_acronym[acronym].add(org_id)
+        for other in group.conflicts:
+            for acronym in group.defined_acronyms or group.acronyms:
+                by_acronym[acronym].update({org_id, other})
+    messages = []
+    for acronym, ids in sorted(by_acronym.items()):
+        if len(ids) > 1:
+            for org_id in ids:
+                conflicts[org_id] |= ids - {org_id}
+            messages.append(f"acronym {acronym} names {len(ids)} organizations: {', '.join(sorted(ids))}")
 
-    # Facts: one row per (org, function), evidence collapsed.
     labels = {f.id: f.label for f in rules.functions}
     facts: dict[tuple[str, str], list] = defaultdict(list)
     for link in links:
-        org_id = key_to_org.get((link["doc_id"], link["org_key"]))
-        if org_id is None:
-            continue
-        facts[(org_id, link["function_id"])].append(link)
-    org_function_rows, functions_of = [], defaultdict(set)
-    for (org_id, function_id), rows in sorted(facts.items()):
-        evidence = _collapse_evidence(rows, documents)
-        doc_ids = sorted({r["doc_id"] for r in rows})
-        functions_of[org_id].add(function_id)
-        org_function_rows.append({
+        org_id = key_to_org.get(link["org_key"])
+        if org_id is not None:
+            facts[(org_id, link["function_id"])].append(link)
+    rows = []
+    for (org_id, function_id), found in sorted(facts.items()):
+        doc_ids = sorted({r["doc_id"] for r in found})
+        evidence = collapse_evidence(found)
+        rows.append({
             "org_id": org_id, "function_id": function_id, "function_label": labels.get(function_id, function_id),
-            "doc_ids": doc_ids, "n_documents": len(doc_ids),
-            "methods": sorted({r["method"] for r in rows}),
+            "doc_ids": doc_ids, "n_documents": len(doc_ids), "methods": sorted({r["method"] for r in found}),
             "n_evidence": len(evidence), "evidence": evidence,
         })
+    return Resolution(key_to_org, by_org, rows, dict(conflicts), messages)
 
-    # Acronym conflicts: one acronym, several organizations.
-    by_acronym: dict[str, set] = defaultdict(set)
-    for org_id, info in org_rows.items():
-        for row in info["rows"]:
-            if row["acronym"] and row["long_forms"]:
-                by_acronym[row["acronym"]].add(org_id)
-            for gid in row["conflicts"] or []:
-                by_acronym[row["acronym"] or ""].update({org_id, gid})
-    conflicts_of: dict[str, set] = defaultdict(set)
-    messages = []
-    for acronym, ids in sorted(by_acronym.items()):
-        if len(ids) > 1 and acronym:
-            for org_id in ids:
-                conflicts_of[org_id] |= ids - {org_id}
-            messages.append(f"acronym {acronym} names {len(ids)} organizations: {', '.join(sorted(ids))}")
 
-    organizations = []
-    for org_id, info in sorted(org_rows.items()):
-        entry, rows = info["entry"], info["rows"]
-        if org_id not in n_mentions:
-            continue
-        names = set(surfaces[org_id])
-        for row in rows:
-            names.update(row["long_forms"] or [])
+class MentionStats:
+    """Counts gathered while the mentions stream through: per organization, mentions, documents, surfaces."""
+
+    def __init__(self):
+        self.n_mentions: Counter = Counter()
+        self.documents: dict[str, set] = defaultdict(set)
+        self.surfaces: dict[str, set] = defaultdict(set)
+
+    def add(self, org_id: str, doc_id: str, surface: str) -> None:
+        self.n_mentions[org_id] += 1
+        self.documents[org_id].add(doc_id)
+        self.surfaces[org_id].add(surface)
+
+
+def organization_rows(resolution: Resolution, stats: MentionStats, rules) -> list[dict]:
+    """Rows of the organizations table: one per organization mentioned in the corpus."""
+    functions_of: dict[str, set] = defaultdict(set)
+    for row in resolution.org_functions:
+        functions_of[row["org_id"]].add(row["function_id"])
+    rows = []
+    for org_id in sorted(stats.n_mentions):
+        group = resolution.groups.get(org_id)
+        entry = rules.organization(org_id)
+        names = set(stats.surfaces[org_id]) | (set(group.forms) if group else set())
         if entry is not None:
-            names.update({entry.name, *entry.aliases, *entry.acronyms})
-            name, acronym, org_type, parent = entry.name, (entry.acronyms[0] if entry.acronyms else None), \
-                entry.type, entry.parent
+            names |= {entry.name, *entry.aliases, *entry.acronyms}
+            name, acronym = entry.name, (entry.acronyms[0] if entry.acronyms else None)
+            org_type, parent = entry.type, entry.parent
         else:
-            name = _choose_name(rows)
-            acronym = _choose_acronym(rows)
-            org_type = next((r["org_type"] for r in rows if r["org_type"] and r["org_type"] != "unknown"), "unknown")
-            parent = None
-        organizations.append({
+            name = _choose(group.forms) if group else org_id
+            acronym = min(group.acronyms) if group and group.acronyms else None
+            known = [t for t, _ in (group.types.most_common() if group else []) if t != "unknown"]
+            org_type, parent = (known[0] if known else "unknown"), None
+        rows.append({
             "org_id": org_id, "name": name, "acronym": acronym,
             "aliases": sorted(n for n in names if n and n != name),
             "org_type": org_type, "parent": parent, "in_gazetteer": entry is not None,
-            "n_mentions": n_mentions[org_id], "n_documents": len(org_docs[org_id]),
-            "doc_ids": sorted(org_docs[org_id]), "functions": sorted(functions_of[org_id]),
-            "acronym_conflicts": sorted(conflicts_of.get(org_id, ())),
+            "n_mentions": stats.n_mentions[org_id], "n_documents": len(stats.documents[org_id]),
+            "doc_ids": sorted(stats.documents[org_id]), "functions": sorted(functions_of[org_id]),
+            "acronym_conflicts": sorted(resolution.conflicts.get(org_id, ())),
         })
-    return Resolved(out_mentions, organizations, org_function_rows, messages)
+    return rows
 
 
-def _choose_name(rows: list) -> str:
-    """The long form written most often (ties: the longest, then alphabetical)."""
-    counts: dict[str, int] = defaultdict(int)
-    for row in rows:
-        for form in (row["long_forms"] or [row["name"]]):
-            counts[form] += 1
-    return sorted(counts, key=lambda f: (-counts[f], -len(f), f))[0]
-
-
-def _choose_acronym(rows: list) -> str | None:
-    acronyms = sorted({r["acronym"] for r in rows if r["acronym"]})
-    return acronyms[0] if acronyms else None
+def _choose(forms: Counter) -> str:
+    """The form written most often (ties: the longest, then alphabetical)."""
+    return sorted(forms, key=lambda f: (-forms[f], -len(f), f))[0]
 
 
 def _words(text: str) -> set[str]:
     return set(_WORD.findall(text.lower()))
 
 
-def _collapse_evidence(rows: list, documents: dict) -> list[dict]:
+def collapse_evidence(rows: list[dict]) -> list[dict]:
     """Evidence sentences for one fact, near-duplicates merged, every location kept.
 
     Two sentences are one piece of evidence when their word sets overlap by at
@@ -186,15 +180,13 @@ def _collapse_evidence(rows: list, documents: dict) -> list[dict]:
     """
     entries: list[dict] = []
     for row in sorted(rows, key=lambda r: (r["doc_id"], r["sentence_start"], r["method"])):
-        text = documents.get(row["doc_id"], "")
-        sentence = " ".join(text[row["sentence_start"]:row["sentence_end"]].split())
+        sentence = " ".join((row.get("sentence") or "").split())
         words = _words(sentence)
         location = {"doc_id": row["doc_id"], "start": row["sentence_start"], "end": row["sentence_end"],
                     "method": row["method"]}
         for entry in entries:
-            other = entry["_words"]
-            union = words | other
-            if union and len(words & other) / len(union) >= EVIDENCE_SIMILARITY:
+            union = words | entry["_words"]
+            if union and len(words & entry["_words"]) / len(union) >= EVIDENCE_SIMILARITY:
                 if location not in entry["locations"]:
                     entry["locations"].append(location)
                 break

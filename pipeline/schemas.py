@@ -108,6 +108,12 @@ LINKS = pa.schema([
     ("org_end", pa.int64()),
     ("function_start", pa.int64()),
     ("function_end", pa.int64()),
+    ("sentence", pa.string()),
+])
+
+EXTRACT_INDEX = pa.schema([
+    ("doc_id", pa.string()),
+    ("text_sha256", pa.string()),
 ])
 
 DATASET = {

@@ -4,6 +4,13 @@ Each stage reads what the previous one wrote under ``<out>/.work/`` and writes
 its own files there; ``write`` publishes the dataset into ``<out>/``. The
 Makefile calls them one by one (so only stale stages rerun); ``run`` calls
 them in one process.
+
+Documents stream: normalize and extract work shard by shard (groups of files,
+row groups of the work tables) on 1..N workers or a Dask cluster
+(:mod:`pipeline.shards`) and write their tables incrementally; resolve streams
+the mentions; no stage holds every document or every Doc in memory. Extraction
+is incremental: a document whose text, rules and code have not changed since
+the last run is not extracted again, its rows are copied from that run.
 """
 from __future__ import annotations
 
@@ -15,16 +22,31 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline import __version__, schemas
 from pipeline.corpus import Reject, check_output_folder, display_name, file_hashes, list_documents, read_document
-from pipeline.dedup import DuplicateFinder
+from pipeline.dedup import DuplicateFinder, signature, text_digest
 from pipeline.normalize import Change, Normalized, normalize
 from pipeline.progress import progress
+from pipeline.shards import chunks, map_shards
 from pipeline.write import TableWriter, publish_dataset, write_parquet
 
 WORK = ".work"
+FILES_PER_SHARD = 64
+DOCS_PER_ROW_GROUP = 128
+EXTRACT_CODE = ("extract.py", "nlp.py", "rules.py", "names.py", "shapes.py", "structure.py", "linking.py",
+                "acronyms.py", "yamlsafe.py")
+
+
+@dataclass
+class Options:
+    """How to run: number of workers, engine ('local' or 'dask'), Dask scheduler address."""
+
+    workers: int = 1
+    engine: str = "local"
+    scheduler: str | None = None
 
 
 @dataclass
@@ -35,6 +57,8 @@ class Summary:
     mentions: int = 0
     organizations: int = 0
     links: int = 0
+    extracted: int = 0
+    reused: int = 0
     conflicts: list = field(default_factory=list)
     started: float = field(default_factory=time.perf_counter)
 
@@ -50,40 +74,60 @@ def work_dir(out: Path) -> Path:
 
 # -- normalize -------------------------------------------------------------------
 
-def normalize_stage(raw: Path, out: Path, summary: Summary) -> None:
+def _normalize_shard(shard: tuple) -> list:
+    """Worker: decode and normalize a group of files; dedup needs order, so it stays with the caller."""
+    raw, paths = shard
+    results = []
+    for path in paths:
+        item = read_document(Path(raw), Path(path))
+        if isinstance(item, Reject):
+            results.append(item)
+        else:
+            row = document_row(item)
+            results.append((row, signature(row["text"])))
+    return results
+
+
+def normalize_stage(raw: Path, out: Path, summary: Summary, options: Options = Options()) -> None:
     """raw/ → .work/normalized.parquet and .work/rejects.parquet."""
     raw, out = Path(raw), Path(out)
     paths = list_documents(raw)
     check_output_folder(out)
     finder = DuplicateFinder()
     rejects = []
+    shards = [(str(raw), [str(p) for p in group]) for group in chunks(paths, FILES_PER_SHARD)]
+    bar = progress(None, "normalize", total=len(paths))
     with TableWriter(work_dir(out) / "normalized.parquet", schemas.DOCUMENTS) as table:
-        for path in progress(paths, "normalize"):
-            item = read_document(raw, path)
-            if isinstance(item, Reject):
-                rejects.append({"source": item.source, "reason": item.reason})
-                print(f"rejected {display_name(item.source)}: {item.reason}", file=sys.stderr)
-                continue
-            table.write(document_row(item, finder))
+        table.batch_rows = DOCS_PER_ROW_GROUP
+        for results in map_shards(_normalize_shard, shards, options.workers, options.engine, options.scheduler):
+            for item in results:
+                bar.advance()
+                if isinstance(item, Reject):
+                    rejects.append({"source": item.source, "reason": item.reason})
+                    print(f"rejected {display_name(item.source)}: {item.reason}", file=sys.stderr)
+                    continue
+                row, minhash = item
+                duplicate = finder.add(row["doc_id"], row["text_sha256"], minhash)
+                if duplicate is not None:
+                    row.update(duplicate_of=duplicate.of, duplicate_kind=duplicate.kind,
+                               duplicate_similarity=duplicate.similarity)
+                table.write(row)
+    bar.close()
     write_parquet(pa.Table.from_pylist(rejects, schema=schemas.REJECTS), work_dir(out) / "rejects.parquet",
                   schemas.REJECTS)
     summary.rejected = rejects
 
 
-def document_row(item, finder: DuplicateFinder) -> dict:
-    """One row of the documents table from a decoded document."""
+def document_row(item) -> dict:
+    """One row of the documents table from a decoded document (duplicate columns left empty)."""
     result = normalize(item.text)
     text = result.text
-    duplicate = finder.add(item.doc_id, text)
     counts = result.counts()
     return {
         "doc_id": item.doc_id, "source": item.source, "text": text, "encoding": item.encoding,
-        "raw_sha256": item.raw_sha256,
-        "text_sha256": hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
+        "raw_sha256": item.raw_sha256, "text_sha256": text_digest(text),
         "n_chars": len(text), "n_words": len(text.split()),
-        "duplicate_of": duplicate.of if duplicate else None,
-        "duplicate_kind": duplicate.kind if duplicate else None,
-        "duplicate_similarity": duplicate.similarity if duplicate else None,
+        "duplicate_of": None, "duplicate_kind": None, "duplicate_similarity": None,
         **{f"n_{kind}": counts.get(kind, 0) for kind in schemas.CHANGE_KINDS},
         "changes": [{"start": c.start, "end": c.end, "norm_start": c.norm_start, "original": c.original,
                      "replacement": c.replacement, "kind": c.kind} for c in result.changes],
@@ -92,70 +136,173 @@ def document_row(item, finder: DuplicateFinder) -> dict:
 
 # -- extract ---------------------------------------------------------------------
 
-def extract_stage(out: Path, rules_dir: Path, summary: Summary) -> None:
-    """.work/normalized.parquet → .work/{mentions,links,local_orgs}.parquet."""
-    from pipeline.extract import Context, extract_document
+_WORKER: dict = {}
+
+
+def _init_extractor(rules_dir: str) -> None:
+    """Worker start: compile the rules once per process."""
+    from pipeline.extract import Context
     from pipeline.nlp import load_nlp
 
+    if _WORKER.get("rules_dir") != rules_dir:
+        nlp, rules = load_nlp(Path(rules_dir))
+        _WORKER.update(rules_dir=rules_dir, nlp=nlp, ctx=Context.build(rules, nlp))
+
+
+def _extract_shard(shard: tuple) -> tuple:
+    """Worker: extract every document of one row group that is not a duplicate and not reused."""
+    from pipeline.extract import extract_document
+
+    path, row_group, skip, rules_dir = shard
+    _init_extractor(rules_dir)
+    nlp, ctx = _WORKER["nlp"], _WORKER["ctx"]
+    rows = pq.ParquetFile(path).read_row_group(
+        row_group, columns=["doc_id", "text", "duplicate_of", "changes"]).to_pylist()
+    todo = [r for r in rows if r["duplicate_of"] is None and r["doc_id"] not in skip]
+    mentions, links, local_orgs = [], [], []
+    for row, doc in zip(todo, nlp.pipe((r["text"] for r in todo), batch_size=32)):
+        text = row["text"]
+        result = extract_document(text, ctx, doc)
+        mapping = Normalized(text, tuple(Change(**c) for c in row["changes"]))
+        for m in result.mentions:
+            raw_start, raw_end = mapping.raw_span(m.start, m.end)
+            mentions.append({"doc_id": row["doc_id"], "start": m.start, "end": m.end, "raw_start": raw_start,
+                             "raw_end": raw_end, "text": m.text, "label": m.label, "entity_id": m.key,
+                             "rule_id": m.rule_id, "rule_file": m.rule_file})
+        for link in result.links:
+            links.append({"doc_id": row["doc_id"], "org_key": link.org_key, "function_id": link.function_id,
+                          "method": link.method, "sentence_start": link.sentence_start,
+                          "sentence_end": link.sentence_end, "org_start": link.org_start, "org_end": link.org_end,
+                          "function_start": link.function_start, "function_end": link.function_end,
+                          "sentence": text[link.sentence_start:link.sentence_end]})
+        for org in result.orgs.values():
+            local_orgs.append({"doc_id": row["doc_id"], "key": org.key, "name": org.name,
+                               "gazetteer_id": org.gazetteer_id, "acronym": org.acronym, "org_type": org.org_type,
+                               "surfaces": sorted(org.surfaces), "long_forms": sorted(org.long_forms),
+                               "conflicts": sorted(org.conflicts)})
+    return ([r["doc_id"] for r in rows], len(todo),
+            pa.Table.from_pylist(mentions, schema=schemas.MENTIONS),
+            pa.Table.from_pylist(links, schema=schemas.LINKS),
+            pa.Table.from_pylist(local_orgs, schema=schemas.LOCAL_ORGS))
+
+
+def extraction_fingerprint(rules) -> str:
+    """What extraction depends on besides the text: the rules, the code and the library versions."""
+    import spacy
+
+    digest = hashlib.sha256(f"{rules.fingerprint}\0{__version__}\0{spacy.__version__}".encode())
+    here = Path(__file__).resolve().parent
+    for name in EXTRACT_CODE:
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()
+
+
+class _Previous:
+    """The last run's extraction, to copy the rows of unchanged documents instead of extracting them again."""
+
+    def __init__(self, work: Path, fingerprint: str):
+        self.rows: dict[str, dict[str, pa.Table]] = {}
+        self.hashes: dict[str, str] = {}
+        index = work / "extract_index.parquet"
+        try:
+            meta = (pq.read_schema(index).metadata or {}).get(b"fingerprint", b"").decode()
+            if meta != fingerprint:
+                return
+            self.hashes = dict(zip(*pq.read_table(index).to_pydict().values()))
+            self.tables = {name: pq.read_table(work / f"{name}.parquet")
+                           for name in ("mentions", "links", "local_orgs")}
+        except (OSError, pa.ArrowInvalid, ValueError):
+            self.hashes = {}
+
+    def reusable(self, doc_index: dict) -> set:
+        return {d for d, h in doc_index.items() if self.hashes.get(d) == h}
+
+    def rows_of(self, name: str, doc_ids: list[str]) -> pa.Table:
+        table = self.tables[name]
+        return table.filter(pc.is_in(table.column("doc_id"), value_set=pa.array(doc_ids, pa.string())))
+
+
+def _in_document_order(order: list[str], fresh: pa.Table, reused: pa.Table | None) -> pa.Table:
+    """Rows of one row group in document order, whether freshly extracted or copied."""
+    if reused is None or reused.num_rows == 0:
+        return fresh
+    combined = pa.concat_tables([fresh, reused])
+    position = {doc_id: i for i, doc_id in enumerate(order)}
+    keys = pa.array([position[d] for d in combined.column("doc_id").to_pylist()], pa.int64())
+    indices = pc.sort_indices(pa.table({"k": keys, "i": pa.array(range(combined.num_rows), pa.int64())}),
+                              sort_keys=[("k", "ascending"), ("i", "ascending")])
+    return combined.take(indices)
+
+
+def extract_stage(out: Path, rules_dir: Path, summary: Summary, options: Options = Options()) -> None:
+    """.work/normalized.parquet → .work/{mentions,links,local_orgs,extract_index}.parquet."""
+    from pipeline.rules import load_rules
+
     work = work_dir(out)
-    nlp, rules = load_nlp(rules_dir)
-    ctx = Context.build(rules, nlp)
-    source = pq.ParquetFile(work / "normalized.parquet")
-    total = source.metadata.num_rows
+    rules = load_rules(rules_dir)         # fail early, in this process, on invalid rules
+    fingerprint = extraction_fingerprint(rules)
+    source = work / "normalized.parquet"
+    index_table = pq.read_table(source, columns=["doc_id", "text_sha256", "duplicate_of"])
+    doc_index = {d: h for d, h, dup in zip(*index_table.to_pydict().values()) if dup is None}
+    previous = _Previous(work, fingerprint)
+    reuse = previous.reusable(doc_index)
+    groups = pq.ParquetFile(source).metadata.num_row_groups
+    shards = [(str(source), i, reuse, str(Path(rules_dir).resolve())) for i in range(groups)]
+    bar = progress(None, "extract", total=index_table.num_rows)
     with TableWriter(work / "mentions.parquet", schemas.MENTIONS) as mentions, \
             TableWriter(work / "links.parquet", schemas.LINKS) as links, \
             TableWriter(work / "local_orgs.parquet", schemas.LOCAL_ORGS) as local_orgs:
-        bar = progress(None, "extract", total=total)
-        for batch in source.iter_batches(batch_size=64, columns=["doc_id", "text", "duplicate_of", "changes"]):
-            rows = [r for r in batch.to_pylist()]
-            todo = [r for r in rows if r["duplicate_of"] is None]
-            for row, doc in zip(todo, nlp.pipe((r["text"] for r in todo), batch_size=32)):
-                result = extract_document(row["text"], ctx, doc)
-                mapping = Normalized(row["text"], tuple(Change(**c) for c in row["changes"]))
-                for m in result.mentions:
-                    raw_start, raw_end = mapping.raw_span(m.start, m.end)
-                    mentions.write({"doc_id": row["doc_id"], "start": m.start, "end": m.end, "raw_start": raw_start,
-                                    "raw_end": raw_end, "text": m.text, "label": m.label, "entity_id": m.key,
-                                    "rule_id": m.rule_id, "rule_file": m.rule_file})
-                for link in result.links:
-                    links.write({"doc_id": row["doc_id"], "org_key": link.org_key, "function_id": link.function_id,
-                                 "method": link.method, "sentence_start": link.sentence_start,
-                                 "sentence_end": link.sentence_end, "org_start": link.org_start,
-                                 "org_end": link.org_end, "function_start": link.function_start,
-                                 "function_end": link.function_end})
-                for org in result.orgs.values():
-                    local_orgs.write({"doc_id": row["doc_id"], "key": org.key, "name": org.name,
-                                      "gazetteer_id": org.gazetteer_id, "acronym": org.acronym,
-                                      "org_type": org.org_type, "surfaces": sorted(org.surfaces),
-                                      "long_forms": sorted(org.long_forms), "conflicts": sorted(org.conflicts)})
-            bar.advance(len(rows))
-        bar.close()
+        for order, extracted, *tables in map_shards(_extract_shard, shards, options.workers, options.engine,
+                                                     options.scheduler, _init_extractor,
+                                                     (str(Path(rules_dir).resolve()),)):
+            kept = [d for d in order if d in reuse]
+            for writer, name, table in zip((mentions, links, local_orgs), ("mentions", "links", "local_orgs"),
+                                           tables):
+                copied = previous.rows_of(name, kept) if kept else None
+                writer.write_table(_in_document_order(order, table, copied))
+            summary.extracted += extracted
+            summary.reused += len(kept)
+            bar.advance(len(order))
+    bar.close()
+    index = pa.table({"doc_id": list(doc_index), "text_sha256": list(doc_index.values())},
+                     schema=schemas.EXTRACT_INDEX.with_metadata({b"fingerprint": fingerprint.encode()}))
+    write_parquet(index, work / "extract_index.parquet", index.schema)
 
 
 # -- resolve ---------------------------------------------------------------------
 
-def resolve_stage(out: Path, rules_dir: Path, summary: Summary) -> None:
+def resolve_stage(out: Path, rules_dir: Path, summary: Summary, options: Options = Options()) -> None:
     """.work/ extraction tables → .work/resolved/{mentions,organizations,org_functions}.parquet."""
-    from pipeline.resolve import resolve
+    from pipeline.resolve import MentionStats, organization_rows, resolve
     from pipeline.rules import load_rules
 
     work = work_dir(out)
     rules = load_rules(rules_dir)
-    docs = pq.read_table(work / "normalized.parquet", columns=["doc_id", "text", "duplicate_of"]).to_pylist()
-    texts = {d["doc_id"]: d["text"] for d in docs if d["duplicate_of"] is None}
-    result = resolve(texts, pq.read_table(work / "local_orgs.parquet").to_pylist(),
-                     pq.read_table(work / "mentions.parquet").to_pylist(),
-                     pq.read_table(work / "links.parquet").to_pylist(), rules)
+    local_orgs = pq.ParquetFile(work / "local_orgs.parquet")
+    resolution = resolve((row for batch in local_orgs.iter_batches(batch_size=4096) for row in batch.to_pylist()),
+                         pq.read_table(work / "links.parquet").to_pylist(), rules)
     resolved = work / "resolved"
-    write_parquet(pa.Table.from_pylist(result.mentions, schema=schemas.MENTIONS), resolved / "mentions.parquet",
-                  schemas.MENTIONS)
-    write_parquet(pa.Table.from_pylist(result.organizations, schema=schemas.ORGANIZATIONS),
+    stats = MentionStats()
+    key_to_org = resolution.key_to_org
+    with TableWriter(resolved / "mentions.parquet", schemas.MENTIONS) as mentions:
+        for batch in pq.ParquetFile(work / "mentions.parquet").iter_batches(batch_size=8192):
+            table = pa.Table.from_batches([batch])
+            labels = table.column("label").to_pylist()
+            entity = [key_to_org.get(e, e) if label == "ORG" else e
+                      for e, label in zip(table.column("entity_id").to_pylist(), labels)]
+            for label, org_id, doc_id, text in zip(labels, entity, table.column("doc_id").to_pylist(),
+                                                   table.column("text").to_pylist()):
+                if label == "ORG":
+                    stats.add(org_id, doc_id, text)
+            index = table.schema.get_field_index("entity_id")
+            mentions.write_table(table.set_column(index, "entity_id", pa.array(entity, pa.string())))
+    write_parquet(pa.Table.from_pylist(organization_rows(resolution, stats, rules), schema=schemas.ORGANIZATIONS),
                   resolved / "organizations.parquet", schemas.ORGANIZATIONS)
-    write_parquet(pa.Table.from_pylist(result.org_functions, schema=schemas.ORG_FUNCTIONS),
+    write_parquet(pa.Table.from_pylist(resolution.org_functions, schema=schemas.ORG_FUNCTIONS),
                   resolved / "org_functions.parquet", schemas.ORG_FUNCTIONS)
-    for message in result.conflicts:
+    for message in resolution.messages:
         print(f"warning: {message}", file=sys.stderr)
-    summary.conflicts = result.conflicts
+    summary.conflicts = resolution.messages
 
 
 # -- write -----------------------------------------------------------------------
@@ -184,7 +331,7 @@ def run_metadata(raw: Path, rules_dir: Path) -> dict:
     return meta
 
 
-def write_stage(raw: Path, out: Path, rules_dir: Path, summary: Summary) -> Path:
+def write_stage(raw: Path, out: Path, rules_dir: Path, summary: Summary, options: Options = Options()) -> Path:
     """.work/ tables → the published dataset in <out>/ (one atomic switch)."""
     work = work_dir(out)
     tables = {
