@@ -42,6 +42,8 @@ all: $(TABLES) ## build the dataset in processed/ (creates .venv if missing)
 $(VENV)/.installed: requirements.lock
 	@test -x $(PY) || $(PYTHON_BASE) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@# The project's own package is used in place: a .pth file puts this folder on the path.
+	$(PY) -c "import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()['purelib'], 'orgfunctions.pth').write_text('$(CURDIR)\n')"
 	@touch $@
 
 venv: $(VENV)/.installed ## create the virtual environment (.venv) from the pinned requirements

@@ -86,6 +86,8 @@ class Context:
     acronym_index: dict     # acronym -> (primary id, *shared ids)
     org_names: dict         # gazetteer id -> set of content-word sets of its names
     rule_files: dict        # kind -> rule file, for provenance
+    org_name_orders: dict = field(default_factory=dict)   # gazetteer id -> content words of each name, in order
+    word_index: dict = field(default_factory=dict)        # content word -> gazetteer ids whose names hold it
 
     @classmethod
     def build(cls, rules, nlp) -> "Context":
@@ -101,7 +103,14 @@ class Context:
                 acronym_index[acronym] = (*acronym_index.get(acronym, ()), org.id)
         files = {o.id: o.path for o in rules.organizations}
         files.update({f.id: f.path for f in rules.functions})
-        return cls(nlp, rules, ShapeLexicon.from_rules(rules.shapes), name_index, acronym_index, org_names, files)
+        orders = {o.id: [_ordered_content(n) for n in (o.name, *o.aliases)] for o in rules.organizations}
+        word_index: dict = {}
+        for org_id, sets in org_names.items():
+            for words in sets:
+                for word in words:
+                    word_index.setdefault(word, set()).add(org_id)
+        return cls(nlp, rules, ShapeLexicon.from_rules(rules.shapes), name_index, acronym_index, org_names, files,
+                   orders, word_index)
 
 
 @dataclass(slots=True)
@@ -161,7 +170,12 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
 
     # 3 and 4. Generic token patterns and organization-shaped names.
     generic = [(s, "pattern", f"pattern:{s.kb_id_}", "rules/org_patterns.yml") for s in doc.spans.get(ORG_PATTERNS, [])]
-    generic += [(s, "shape", s.kb_id_, "rules/org_shapes.yml") for s in find_shaped_names(doc, ctx.lexicon, known_tokens)]
+    shaped = find_shaped_names(doc, ctx.lexicon, known_tokens)
+    # Headlines capitalize every word, so a shape found only in a headline
+    # ("Partners Announce New Global Fund") is kept only if the body names it too.
+    in_body = {name_key(s.text) for s in shaped if not _headline(text, s.start_char)}
+    generic += [(s, "shape", s.kb_id_, "rules/org_shapes.yml") for s in shaped
+                if name_key(s.text) in in_body]
     for span, kind, rule_id, rule_file in generic:
         gid = _gazetteer_for_name(span, ctx, doc)
         key = gid or f"new:{name_key(span.text)}"
@@ -300,6 +314,15 @@ def _occupied(mentions: list[Mention]) -> _Intervals:
     return _Intervals(mentions)
 
 
+def _headline(text: str, offset: int) -> bool:
+    """The line around ``offset`` is a title-case line of five or more words."""
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    words = re.findall(r"[A-Za-z][\w'’-]*", text[start:end if end >= 0 else len(text)])
+    content = [w for w in words if w.lower() not in _NAME_JOINERS and len(w) > 3]
+    return len(words) >= 5 and bool(content) and sum(w[0].isupper() for w in content) >= 0.75 * len(content)
+
+
 def _capitalized(span) -> bool:
     """Gazetteer names match case-insensitively, but a name in running text is capitalized."""
     words = [t for t in span if t.is_alpha and len(t) > 3 or (t.is_alpha and t.text[:1].isupper())]
@@ -359,7 +382,40 @@ def _gazetteer_for_name(span, ctx: Context, doc: Doc) -> str | None:
     for inner in doc.spans.get(ORG_NAMES, []):
         if inner.end == span.end and inner.start > span.start:
             return inner.id_
-    return None
+    return _near_gazetteer_name(span.text, ctx)
+
+
+def _near_gazetteer_name(text: str, ctx: Context) -> str | None:
+    """A gazetteer organization whose name holds every word of ``text`` and few more.
+
+    "African Forum of Incident Response Teams" is AfricaCERT's "African Forum of
+    Computer Incident Response Teams" with one word dropped; writers shorten
+    names, they rarely swap words.
+    """
+    words = content_words(text)
+    if len(words) < 3:
+        return None
+    rarest = min(words, key=lambda w: len(ctx.word_index.get(w, ())))
+    found = set()
+    for org_id in ctx.word_index.get(rarest, ()):
+        for names in ctx.org_names[org_id]:
+            if words <= names and len(words) >= 0.75 * len(names):
+                found.add(org_id)
+    return found.pop() if len(found) == 1 else None
+
+
+def _ordered_content(text: str) -> list[str]:
+    stop = {"of", "for", "on", "and", "the", "in", "against", "to", "de", "&"}
+    return [w for w in name_key(text).split() if w not in stop]
+
+
+def _names_a_kind(short: str, long: str, lexicon: ShapeLexicon) -> bool:
+    """"Computer Security Incident Response Teams (CSIRTs)" defines a kind of body, not one."""
+    from pipeline.shapes import _singular_key
+    last = long.split()[-1] if long.split() else ""
+    plural = short.endswith("s") and short[:-1].isupper() or (last.endswith("s") and lexicon.head_of(last)
+                                                              and lexicon.head_of(last) != last.lower())
+    return _singular_key(long) in lexicon.generic_phrases or bool(plural and short[:1].isupper())
 
 
 def _resolve_definition(short: str, long: str, ctx: Context, doc: Doc, long_start: int, long_end: int):
@@ -375,11 +431,21 @@ def _resolve_definition(short: str, long: str, ctx: Context, doc: Doc, long_star
         return gid, gid, None
     ids = ctx.acronym_index.get(short) or ctx.acronym_index.get(short.replace(" ", "")) or ()
     words = content_words(long)
+    ordered = _ordered_content(long)
     for candidate in ids:
-        for names in ctx.org_names.get(candidate, []):
+        for names, name_order in zip(ctx.org_names.get(candidate, []), ctx.org_name_orders.get(candidate, [])):
+            # Nearly all the document's words are the gazetteer's ("Inter-regional Crime Research
+            # Institute" for UNICRI), or the names open the same way and differ only at the end
+            # ("Cybersecurity Service for the Union entities" for CERT-EU's official name).
+            # "International Cyber Police Organisation" is neither: ICPO there is not INTERPOL.
             if words and len(words & names) >= 0.8 * len(words):
                 return candidate, candidate, None
+            prefix = min(3, len(ordered))
+            if prefix >= 3 and ordered[:prefix] == name_order[:prefix]:
+                return candidate, candidate, None
     span = doc.char_span(long_start, long_end, alignment_mode="expand")
+    if _names_a_kind(short, long, ctx.lexicon) and not ids:
+        return None, None, None
     org_shaped = span is not None and any(ctx.lexicon.head_of(t.text) for t in span if t.text[:1].isupper())
     inner_gid = None
     if span is not None:

@@ -194,8 +194,10 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
 
 def _link(org, fn, method: str, sent: _Sentence, org_sentence: _Sentence | None = None,
           fn_sentence: _Sentence | None = None) -> Link:
-    where = org_sentence or sent
-    return Link(org.key, fn.key, method, where.seg.start, where.seg.end, org.start, org.end, fn.start, fn.end)
+    """A link whose evidence runs from the sentence naming the organization to the one naming the function."""
+    first = min((s for s in (sent, org_sentence, fn_sentence) if s is not None), key=lambda s: s.seg.start)
+    last = max((s for s in (sent, org_sentence, fn_sentence) if s is not None), key=lambda s: s.seg.end)
+    return Link(org.key, fn.key, method, first.seg.start, last.seg.end, org.start, org.end, fn.start, fn.end)
 
 
 def _unique(links: list[Link]) -> list[Link]:

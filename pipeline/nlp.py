@@ -253,7 +253,11 @@ def build_nlp(rules: Rules) -> Language:
 
 
 def load_nlp(rules_dir) -> tuple[Language, Rules]:
-    """Load and validate the rules in ``rules_dir`` and build their pipeline."""
-    from pipeline.rules import load_rules
-    rules = load_rules(rules_dir)
-    return build_nlp(rules), rules
+    """Load and validate the rules in ``rules_dir`` and return their pipeline.
+
+    The compiled pipeline is cached on disk (:mod:`pipeline.cache`), keyed by the
+    rule files, the library versions and this module's source; the rules are
+    validated on every call. ``ORGFUNCTIONS_CACHE=off`` always builds.
+    """
+    from pipeline.cache import load_nlp_cached
+    return load_nlp_cached(rules_dir)

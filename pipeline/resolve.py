@@ -81,6 +81,21 @@ def resolve(local_orgs: Iterable[dict], links: Iterable[dict], rules) -> Resolut
         if row["org_type"]:
             group.types[row["org_type"]] += 1
         group.conflicts.update(row["conflicts"] or [])
+    # "CERT-MU" found on its own in one document is the organization another
+    # document defines as "Computer Emergency Response Team of Mauritius (CERT-MU)",
+    # when exactly one organization in the corpus defines that acronym.
+    defined: dict[str, set] = defaultdict(set)
+    for gkey, group in groups.items():
+        for acronym in group.defined_acronyms:
+            defined[acronym].add(gkey)
+    for gkey in [g for g in groups if g.startswith("new:")]:
+        forms = set(groups[gkey].forms)
+        owners = defined.get(next(iter(forms)), set()) - {gkey} if len(forms) == 1 else set()
+        if len(owners) == 1 and not groups[gkey].defined_acronyms:
+            target = owners.pop()
+            merged = groups.pop(gkey)
+            groups[target].types.update(merged.types)
+            keys.update({k: target for k, g in keys.items() if g == gkey})
     org_of_group = {g: (g if not g.startswith("new:") else slug(_choose(groups[g].forms))) for g in groups}
     key_to_org = {key: org_of_group[g] for key, g in keys.items()}
     by_org = {org_of_group[g]: group for g, group in groups.items()}

@@ -101,7 +101,11 @@ def find_shaped_names(doc: Doc, lexicon: ShapeLexicon, known: set[int]) -> list[
     n = len(doc)
     i = 0
     while i < n:
-        if not _is_cap(doc[i]) or i in known:
+        # A known acronym may open a name ("EU Cyber Capacity Building Network"),
+        # but a name never runs into a known name or acronym further right.
+        leading_acronym = i in known and doc[i].is_upper and i + 1 < n and (i + 1) not in known \
+            and _is_cap(doc[i + 1]) and "\n" not in doc[i].whitespace_
+        if not _is_cap(doc[i]) or (i in known and not leading_acronym):
             i += 1
             continue
         # A maximal run of capitalized words and connectors, ending on a capital.
@@ -145,6 +149,12 @@ def _name_in_run(doc: Doc, run_start: int, run_end: int, lexicon: ShapeLexicon, 
     while end <= run_end and (_is_cap(doc[end]) or (doc[end].text == "-" and end + 1 <= run_end
                                                       and _is_cap(doc[end + 1]))):
         end += 1
+    # "Internet Service Providers": a plural after the head word names a kind of
+    # thing, not one organization.
+    last_head = max(k for k in range(first, end) if _is_cap(doc[k]) and lexicon.head_of(doc[k].text))
+    if any(len(doc[k]) > 3 and doc[k].lower_.endswith("s") and not doc[k].lower_.endswith("ss")
+           and not doc[k].is_upper for k in range(last_head + 1, end)):
+        return None, end
     # Extend right over "of/for/on ... Capitalized" complements, and over
     # "and Capitalized" inside such a complement, but never into another name.
     in_complement = False
@@ -182,6 +192,8 @@ def _check(doc: Doc, start: int, end: int, first: int, lexicon: ShapeLexicon) ->
     if key in lexicon.non_org_names or _singular_key(tokens.text) in lexicon.generic_phrases:
         return None
     modifiers = [t for t in words if not lexicon.head_of(t.text)]
+    if len(words) == 2 and len(modifiers) == 1 and not modifiers[0].is_upper and _common_word(modifiers[0].lower_):
+        return None      # "Trust Fund", "Police Office", "Steering Committee": a kind, not a name
     if all(t.lower_ in lexicon.generic_modifiers for t in modifiers):
         plural_head = any(lexicon.head_of(t.text) and lexicon.head_of(t.text) != t.lower_ for t in words)
         if plural_head or len(words) <= 2:
@@ -191,6 +203,11 @@ def _check(doc: Doc, start: int, end: int, first: int, lexicon: ShapeLexicon) ->
         return None  # an ALL-CAPS heading, not a name
     head = lexicon.head_of(doc[first].text)
     return Span(doc, start, end, label="ORG", kb_id=f"shape:{head}")
+
+
+def _common_word(lower: str) -> bool:
+    from pipeline.nlp import _english_word
+    return _english_word(lower)
 
 
 def org_type_for(name: str, lexicon: ShapeLexicon) -> str:
