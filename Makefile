@@ -81,6 +81,10 @@ browser: ## install Debian's chromium for the report test, when it is missing
 		|| echo "chromium not installed: the browser test will say so"; }
 .PHONY: browser
 
+eval: $(VENV)/.installed ## quality: seed and development sets (with and without the gazetteer), acronyms on Ab3P
+	$(PY) -m pipeline.evaluation --rules $(RULES)
+.PHONY: eval
+
 bench: $(VENV)/.installed ## benchmark: pipeline vs tokenizer alone, 20 MB and 80 MB synthetic corpora (BENCH_MB=20)
 	$(PY) -m pipeline.bench.corpus --mb $(or $(BENCH_MB),20) --workers 2 --raw $(RAW)
 .PHONY: bench

@@ -246,7 +246,7 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
     segments = segment(text, tuple(ctx.rules.linking.get("question_markers", ())) or None,
                        tuple(ctx.rules.linking.get("answer_markers", ())) or None) \
         if ctx.rules.linking.get("question_markers") else segment(text)
-    links = link_document(doc, segments, mentions, functions, ctx.rules.linking)
+    links = link_document(doc, segments, mentions, functions, ctx.rules.linking, ctx.lexicon.heads)
     all_mentions = sorted(mentions + functions, key=lambda m: (m.start, m.end, m.label))
     return Extraction(all_mentions, orgs, links)
 

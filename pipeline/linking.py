@@ -39,6 +39,8 @@ from spacy.tokens import Doc
 from pipeline.structure import ANSWER, BODY, HEADING, LEAD, QUESTION, Segment
 
 SENTENCE, ANAPHORA, EXAMPLE, HEADING_METHOD, QUESTION_METHOD = "sentence", "anaphora", "example", "heading", "question"
+LIST = "list"
+_BULLETS = ("-", "•", "*", "–", "—", "·")
 _SKIP = {"the", "a", "an", "both", "either", "(", ")", "[", "]", '"', "“", "”"}
 _COORD = {"and", "or", ",", "&"}
 _MODALS = {"can", "could", "may", "might", "will", "would", "should", "must", "to", "shall"}
@@ -148,8 +150,14 @@ class _Sentence:
         return len(self.tokens)
 
 
-def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list, linking: dict) -> list[Link]:
-    """Every (organization, function) link in one document, with its evidence."""
+def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list, linking: dict,
+                  heads: frozenset = frozenset()) -> list[Link]:
+    """Every (organization, function) link in one document, with its evidence.
+
+    ``heads`` are the organization head words of ``rules/org_shapes.yml``: a
+    sentence opened by "The Centre" or "The Agency" points back to the last
+    organization whose name ends in that word.
+    """
     cues = _cues(linking)
     starts = [t.idx for t in doc]
     orgs = sorted(orgs, key=lambda m: m.start)
@@ -170,6 +178,11 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
             for fn in own:
                 links.append(_link(org, fn, SENTENCE, sent))
                 linked.add(org.key)
+        if own and not sent.actors and _is_list_item(sent):
+            lead_in = _lead_in(sentences, sent.index)
+            for org in (lead_in.actors if lead_in is not None else []):
+                for fn in own:
+                    links.append(_link(org, fn, LIST, sent, org_sentence=lead_in))
         if _opens_with(sent, clause_start, cues.example_openers) and sent.index > 0:
             previous = _previous_body(sentences, sent.index)
             if previous is not None:
@@ -177,7 +190,8 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
                     for fn in _own_functions(previous, cues):
                         links.append(_link(org, fn, EXAMPLE, sent, fn_sentence=previous))
                         linked.add(org.key)
-        antecedents = _antecedents(sentences, sent, clause_start, cues)
+        antecedents = _antecedents(sentences, sent, clause_start, cues) or \
+            (_definite_antecedents(sentences, sent, clause_start, heads) if own and not sent.actors else [])
         for org in antecedents:
             for fn in own:
                 links.append(_link(org, fn, ANAPHORA, sent, org_sentence=sentences[_index_of(sentences, org)]))
@@ -260,9 +274,8 @@ def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
             j -= 3       # "X as well as Y"
             continue
         if word in _COORD:
-            if word == "," and not ((j - 1) in org_tokens or (j - 1 >= 0 and words[j - 1] in {")", "]"})) \
-                    and not ((j + 1) in org_tokens or (j + 1 < len(words) and words[j + 1] in _SKIP)):
-                return "actor"   # a comma closing an introductory phrase
+            if word == "," and not ((j - 1) in org_tokens or (j - 1 >= 0 and words[j - 1] in {")", "]"})):
+                return "actor"   # a comma closing an introductory phrase, not "X, Y and Z"
             j -= 1
             continue
         if word in cues.receivers:
@@ -309,6 +322,34 @@ def _previous_body(sentences: list[_Sentence], index: int) -> _Sentence | None:
             return sentences[k]
         return None
     return None
+
+
+def _is_list_item(sent: _Sentence) -> bool:
+    return sent.text.lstrip().startswith(_BULLETS)
+
+
+def _lead_in(sentences: list[_Sentence], index: int) -> _Sentence | None:
+    """The sentence ending in ":" that introduces the list an item belongs to ("For each type, EC3:")."""
+    for k in range(index - 1, max(-1, index - 40), -1):
+        earlier = sentences[k]
+        if earlier.seg.kind in (HEADING, LEAD, QUESTION):
+            return None
+        if _is_list_item(earlier):
+            continue
+        return earlier if earlier.text.rstrip().endswith(":") else None
+    return None
+
+
+def _definite_antecedents(sentences: list[_Sentence], sent: _Sentence, start: int, heads: frozenset) -> list:
+    """"The Centre also trains ...": the last organization named with that head word, a few sentences back."""
+    words = sent.words[start:start + 2]
+    if len(words) < 2 or words[0] != "the" or words[1] not in heads:
+        return []
+    for earlier in reversed(sentences[max(0, sent.index - 6):sent.index]):
+        for mention in reversed(earlier.orgs):
+            if words[1] in mention.text.lower().split():
+                return [mention]
+    return []
 
 
 def _singular(word: str) -> str:

@@ -33,7 +33,7 @@ from typing import Iterable
 
 from pipeline.names import name_key, slug
 
-EVIDENCE_SIMILARITY = 0.6
+EVIDENCE_SIMILARITY = 0.75
 _WORD = re.compile(r"\w+")
 
 
@@ -189,22 +189,35 @@ def _words(text: str) -> set[str]:
 def collapse_evidence(rows: list[dict]) -> list[dict]:
     """Evidence sentences for one fact, near-duplicates merged, every location kept.
 
-    Two sentences are one piece of evidence when their word sets overlap by at
-    least :data:`EVIDENCE_SIMILARITY` (Jaccard): a Q&A answer that restates the
-    body sentence almost word for word.
+    Two sentences are one piece of evidence when at least
+    :data:`EVIDENCE_SIMILARITY` of the shorter one's words are in the other (the
+    overlap coefficient): a Q&A answer that restates a body sentence almost word
+    for word, often shortened, is the same evidence; Jaccard would keep them apart
+    because the longer sentence has more words.
     """
     entries: list[dict] = []
+    exact: dict[str, dict] = {}
+    by_document: dict[str, list] = defaultdict(list)
     for row in sorted(rows, key=lambda r: (r["doc_id"], r["sentence_start"], r["method"])):
         sentence = " ".join((row.get("sentence") or "").split())
-        words = _words(sentence)
         location = {"doc_id": row["doc_id"], "start": row["sentence_start"], "end": row["sentence_end"],
                     "method": row["method"]}
-        for entry in entries:
-            union = words | entry["_words"]
-            if union and len(words & entry["_words"]) / len(union) >= EVIDENCE_SIMILARITY:
-                if location not in entry["locations"]:
-                    entry["locations"].append(location)
-                break
-        else:
-            entries.append({"sentence": sentence, "locations": [location], "_words": words})
+        # Identical sentences merge anywhere; near-identical ones within a document
+        # (comparing every pair across a large corpus would be quadratic).
+        entry = exact.get(sentence)
+        if entry is None:
+            words = _words(sentence)
+            for candidate in by_document[row["doc_id"]]:
+                shorter = min(len(words), len(candidate["_words"]))
+                if shorter and len(words & candidate["_words"]) / shorter >= EVIDENCE_SIMILARITY:
+                    entry = candidate
+                    break
+            if entry is None:
+                entry = {"sentence": sentence, "locations": [], "_words": words}
+                entries.append(entry)
+                exact[sentence] = entry
+        if entry not in by_document[row["doc_id"]]:
+            by_document[row["doc_id"]].append(entry)
+        if location not in entry["locations"]:
+            entry["locations"].append(location)
     return [{"sentence": e["sentence"], "locations": e["locations"]} for e in entries]

@@ -288,6 +288,17 @@ class _Checker:
                 ok = False
         return ok
 
+    def _scalars_ok(self, path: Path, line: int, entry: dict, keys: Iterable[str]) -> bool:
+        """Keys that must hold one plain value (a name, an id), never a list or a mapping."""
+        ok = True
+        for key in keys:
+            value = entry.get(key)
+            if value is not None and not isinstance(value, (str, int, float)) or isinstance(value, bool):
+                self.problem(path, entry.key_lines.get(key, line), f"'{key}' must be a single value, "
+                             f"not {type(value).__name__}", f"write '{key}: some text' on one line")
+                ok = False
+        return ok
+
     def _strings(self, path: Path, line: int, value: Any, key: str) -> tuple[str, ...]:
         if value is None:
             return ()
@@ -301,7 +312,8 @@ class _Checker:
     def _organizations(self, path: Path, entries: Any) -> list[Organization]:
         out = []
         for line, entry in self._entries(path, entries, "organizations"):
-            if not self._keys(path, line, entry, ORG_KEYS, ("id", "name", "type")):
+            if not self._keys(path, line, entry, ORG_KEYS, ("id", "name", "type")) or \
+                    not self._scalars_ok(path, line, entry, ("id", "name", "type", "parent", "country", "note")):
                 continue
             org_id = str(entry["id"])
             if not ID_RE.match(org_id):
@@ -315,14 +327,17 @@ class _Checker:
                 acronyms=self._strings(path, line, entry.get("acronyms"), "acronyms"),
                 shared_acronyms=self._strings(path, line, entry.get("shared_acronyms"), "shared_acronyms"),
                 aliases=self._strings(path, line, entry.get("aliases"), "aliases"),
-                parent=entry.get("parent"), country=entry.get("country"), path=self._rel(path), line=line))
+                parent=None if entry.get("parent") is None else str(entry["parent"]),
+                country=None if entry.get("country") is None else str(entry["country"]),
+                path=self._rel(path), line=line))
         return out
 
     def _patterns(self, path: Path, entries: Any, allowed: set[str], kind: str) -> list[TokenPattern]:
         from spacy.schemas import validate_token_pattern
         out = []
         for line, entry in self._entries(path, entries, "patterns"):
-            if not self._keys(path, line, entry, allowed, ("id", "pattern")):
+            if not self._keys(path, line, entry, allowed, ("id", "pattern")) or \
+                    not self._scalars_ok(path, line, entry, ("id", "type")):
                 continue
             pattern = _plain(entry["pattern"])
             if not isinstance(pattern, list) or not pattern:
@@ -352,7 +367,8 @@ class _Checker:
     def _functions(self, path: Path, entries: Any) -> tuple[list[Function], list[Example]]:
         functions, examples = [], []
         for line, entry in self._entries(path, entries, "functions"):
-            if not self._keys(path, line, entry, FUNCTION_KEYS, ("id", "label", "definition")):
+            if not self._keys(path, line, entry, FUNCTION_KEYS, ("id", "label", "definition")) or \
+                    not self._scalars_ok(path, line, entry, ("id", "label", "definition")):
                 continue
             fid = str(entry["id"])
             if not ID_RE.match(fid):
@@ -393,7 +409,8 @@ class _Checker:
             return []
         out = []
         for line, entry in self._entries(path, entries, "examples"):
-            if not self._keys(path, line, entry, EXAMPLE_KEYS, ("text",)):
+            if not self._keys(path, line, entry, EXAMPLE_KEYS, ("text",)) or \
+                    not self._scalars_ok(path, line, entry, ("text", "gap", "note")):
                 continue
             text = str(entry["text"])
             match = []

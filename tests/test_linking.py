@@ -101,3 +101,16 @@ def test_topic_cue_is_not_an_activity(extract):
 def test_other_agent_clause(extract):
     ex = extract("The UN provides neutral spaces where nations can engage in dialogue and negotiate agreements.")
     assert ("un", "cooperation_diplomacy") not in pairs(ex)
+
+
+def test_list_items_continue_the_sentence_that_introduces_them(extract):
+    ex = extract("For each of the cybercrime types mentioned above, EC3:\n"
+                 "- supports training and capacity-building for the relevant authorities;\n"
+                 "- provides digital forensic support to investigations.\n")
+    assert ("ec3", "capacity_building", "list") in links(ex)
+
+
+def test_definite_description_points_back(extract):
+    ex = extract("The European Cybercrime Centre (EC3) opened in 2013 in The Hague.\n\n"
+                 "The Centre also offers training programs for prosecutors.")
+    assert ("ec3", "capacity_building", "anaphora") in links(ex)

@@ -36,3 +36,16 @@ def test_devset_floors(devset_dataset):
     assert score.orgs.f1 >= 0.90, score.line()
     assert score.links.f1 >= 0.30, score.line()
     assert not score.splits, score.splits
+
+
+def test_devset_without_the_gazetteer_entries_of_its_organizations(tmp_path, devset_dataset):
+    """What the generic rules find alone: the gazetteer entries of the set's organizations are removed."""
+    from pipeline.evaluation.ablation import ablate_gazetteer
+    rules = tmp_path / "rules"
+    removed = ablate_gazetteer(RULES, DATA / "devset" / "gold", rules)
+    assert len(removed) > 40
+    raw = devset_dataset.parent / "raw"
+    out = tmp_path / "out"
+    assert main(["run", "--raw", str(raw), "--out", str(out), "--rules", str(rules)]) in (0, 1)
+    score = score_dataset(out, DATA / "devset" / "gold")
+    assert score.orgs.recall >= 0.50 and score.orgs.precision >= 0.90, score.line()

@@ -1,0 +1,72 @@
+"""Duplicates are marked, not counted twice; one acronym with two long forms stays two organizations."""
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+
+from pipeline.cli import main
+from pipeline.dedup import THRESHOLD, DuplicateFinder, signature, text_digest
+from tests.conftest import RAW, RULES
+
+SEED = RAW / "002_7328ff7fe9fe9875.txt"
+
+
+def build(raw, out):
+    assert main(["run", "--raw", str(raw), "--out", str(out), "--rules", str(RULES)]) == 0
+    return {name: pd.read_parquet(out / f"{name}.parquet") for name in ("documents", "organizations", "org_functions")}
+
+
+def lightly_edited(text: str) -> str:
+    return text.replace("crucial", "essential", 2).replace("International institutions play", "Institutions play", 1)
+
+
+def test_exact_and_near_copies_change_no_count_and_no_fact(tmp_path):
+    plain, copies = tmp_path / "plain", tmp_path / "copies"
+    plain.mkdir()
+    shutil.copytree(RAW, copies)
+    for path in RAW.glob("*.txt"):
+        shutil.copy(path, plain / path.name)
+    text = SEED.read_text(encoding="utf-8")
+    (copies / "zz_exact_copy.txt").write_text(text, encoding="utf-8")
+    (copies / "zz_edited_copy.txt").write_text(lightly_edited(text), encoding="utf-8")
+    a, b = build(plain, tmp_path / "a"), build(copies, tmp_path / "b")
+
+    docs = b["documents"].set_index("source")
+    assert docs.loc["zz_exact_copy.txt", "duplicate_kind"] == "exact"
+    assert docs.loc["zz_edited_copy.txt", "duplicate_kind"] == "near"
+    original = docs.loc["002_7328ff7fe9fe9875.txt", "doc_id"]
+    assert docs.loc["zz_edited_copy.txt", "duplicate_of"] == original
+    assert THRESHOLD <= docs.loc["zz_edited_copy.txt", "duplicate_similarity"] < 1.0
+
+    columns = ["org_id", "n_mentions", "n_documents"]
+    pd.testing.assert_frame_equal(a["organizations"][columns].reset_index(drop=True),
+                                  b["organizations"][columns].reset_index(drop=True))
+    facts = lambda t: sorted((r.org_id, r.function_id, tuple(r.doc_ids)) for r in t.itertuples())  # noqa: E731
+    assert facts(a["org_functions"]) == facts(b["org_functions"])
+
+
+def test_different_documents_are_not_near_duplicates():
+    texts = [p.read_text(encoding="utf-8") for p in sorted(RAW.glob("*.txt"))]
+    finder = DuplicateFinder()
+    assert [finder.add(str(i), text_digest(t), signature(t)) for i, t in enumerate(texts)] == [None, None]
+
+
+def test_one_acronym_with_two_long_forms_gives_two_organizations(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text("The Baltic Cyber Resilience Council (BCRC) trains officials across the region.\n")
+    (raw / "b.txt").write_text("The Black Sea Cybercrime Response Centre (BCRC) investigates ransomware gangs.\n")
+    orgs = build(raw, tmp_path / "out")["organizations"]
+    bcrc = orgs[orgs["acronym"] == "BCRC"]
+    assert len(bcrc) == 2
+    for row in bcrc.itertuples():
+        assert list(row.acronym_conflicts) == [other for other in bcrc["org_id"] if other != row.org_id]
+
+
+def test_evidence_restated_in_a_later_section_collapses_into_one_entry(seed_dataset):
+    facts = pd.read_parquet(seed_dataset / "org_functions.parquet")
+    unodc = facts[(facts.org_id == "unodc") & (facts.function_id == "capacity_building")].iloc[0]
+    # The body and the Q&A of the second essay say the same thing almost word for word.
+    assert any(len(entry["locations"]) > 1 for entry in unodc["evidence"])
+    assert unodc["n_evidence"] == len(unodc["evidence"]) < sum(len(e["locations"]) for e in unodc["evidence"])
