@@ -23,6 +23,13 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--raw", type=Path, default=Path("raw"), help="folder of raw documents (default: raw)")
     parser.add_argument("--out", type=Path, default=Path("processed"), help="output folder (default: processed)")
     parser.add_argument("--rules", type=Path, default=Path("rules"), help="rules folder (default: rules)")
+    from pipeline.shards import default_workers
+    parser.add_argument("--workers", type=int, default=default_workers(), metavar="N",
+                        help="worker processes for normalize and extract (default: $ORGFUNCTIONS_WORKERS or 1)")
+    parser.add_argument("--engine", choices=("local", "dask"), default="local",
+                        help="'local' processes, or a Dask cluster (default: local)")
+    parser.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                        help="with --engine dask: address of an existing Dask scheduler (default: a local cluster)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,13 +49,27 @@ def build_parser() -> argparse.ArgumentParser:
     rules_sub = rules.add_subparsers(dest="rules_command", required=True, metavar="ACTION")
     check = rules_sub.add_parser("check", help="validate every rule file and report all problems")
     check.add_argument("--rules", type=Path, default=Path("rules"))
+    from pipeline import explain
+    explain.add_arguments(sub.add_parser(
+        "explain", help="show what the rules find in one text, which rule fired and the resolved ids",
+        description="Show what the rules find in one text: normalization changes, ORG and FUNCTION spans "
+                    "with the rule that fired and the resolved id, and links with their evidence."))
     return parser
+
+
+def _error(message: object) -> None:
+    """Print one error line: paths in messages may hold newlines, which are escaped."""
+    from pipeline.corpus import display_name
+    print(f"error: {display_name(str(message))}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "explain":
+        from pipeline import explain
+        return explain.run(args)
     from pipeline import stages
-    from pipeline.corpus import CorpusError
+    from pipeline.corpus import CorpusError, display_name
     from pipeline.rules import RuleError
     from pipeline.write import OutputError
 
@@ -60,31 +81,32 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{args.rules}: {len(rules.organizations)} organizations, {len(rules.functions)} functions, "
                   f"{len(rules.org_patterns)} organization patterns, {len(rules.examples)} examples: all valid")
             return EXIT_OK
+        options = stages.Options(workers=max(1, args.workers), engine=args.engine, scheduler=args.scheduler)
         if args.command in ("run", "normalize"):
-            stages.normalize_stage(args.raw, args.out, summary)
+            stages.normalize_stage(args.raw, args.out, summary, options)
         if args.command in ("run", "extract"):
-            stages.extract_stage(args.out, args.rules, summary)
+            stages.extract_stage(args.out, args.rules, summary, options)
         if args.command in ("run", "resolve"):
-            stages.resolve_stage(args.out, args.rules, summary)
+            stages.resolve_stage(args.out, args.rules, summary, options)
         if args.command in ("run", "write"):
-            stages.write_stage(args.raw, args.out, args.rules, summary)
+            stages.write_stage(args.raw, args.out, args.rules, summary, options)
             print(summary.line(), file=sys.stderr)
     except RuleError as exc:
         for problem in exc.problems:
-            print(problem, file=sys.stderr)
+            print(display_name(str(problem)), file=sys.stderr)
         print(f"{len(exc.problems)} problem(s) in the rule files", file=sys.stderr)
         return EXIT_USAGE
     except CorpusError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(exc)
         return EXIT_NO_INPUT
     except (OutputError, PermissionError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(exc)
         return EXIT_OUTPUT
     except FileNotFoundError as exc:
-        print(f"error: {exc.filename}: missing; run the earlier stages first (or 'run')", file=sys.stderr)
+        _error(f"{exc.filename}: missing; run the earlier stages first (or 'run')")
         return EXIT_USAGE
     except OSError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(exc)
         return EXIT_OUTPUT
     return EXIT_REJECTED if summary.rejected else EXIT_OK
 

@@ -28,7 +28,14 @@ KEEP_RUNS = 2
 
 
 class OutputError(OSError):
-    """The output folder cannot be written (permissions, full disk, a bad path)."""
+    """The output folder cannot be written (permissions, full disk, a bad path).
+
+    Raised as ``OutputError(errno, message)``; prints as the message alone
+    (the CLI's one error line), without the ``[Errno 28]`` prefix.
+    """
+
+    def __str__(self) -> str:
+        return self.strerror if self.strerror and self.errno is not None else super().__str__()
 
 
 def write_parquet(table: pa.Table, path: Path, schema: pa.Schema, metadata: dict | None = None) -> None:
@@ -37,16 +44,52 @@ def write_parquet(table: pa.Table, path: Path, schema: pa.Schema, metadata: dict
     table = table.cast(schema) if table.schema != schema else table
     if metadata is not None:
         table = table.replace_schema_metadata({METADATA_KEY: json.dumps(metadata, sort_keys=True).encode()})
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp = _temp_name(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale(path.parent, f".{path.name}.tmp-*")
         pq.write_table(table, tmp, compression="zstd", write_statistics=True)
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        _unlink_quietly(tmp)
         raise OutputError(exc.errno, f"cannot write {path}: {exc.strerror or exc}") from exc
+    except BaseException:  # a bad table or an interrupt: no temporary file stays behind either
+        _unlink_quietly(tmp)
+        raise
+
+
+def _temp_name(path: Path) -> Path:
+    """A hidden name beside ``path`` that carries the writer's pid (see ``_remove_stale``)."""
+    return path.with_name(f".{path.name}.tmp-{os.getpid()}")
+
+
+def _unlink_quietly(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _remove_stale(folder: Path, pattern: str) -> None:
+    """Remove temporary files and folders that a killed process left behind.
+
+    A run killed with SIGKILL cannot clean up, so the next writer of the same
+    name does: an entry whose pid suffix names no live process is garbage. An
+    entry of a live process (a concurrent run) is left alone.
+    """
+    try:
+        entries = list(folder.glob(pattern))
+    except OSError:
+        return
+    for entry in entries:
+        pid = entry.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                _unlink_quietly(entry)
 
 
 def read_metadata(path: Path) -> dict:
@@ -72,6 +115,7 @@ def publish_dataset(out: Path, tables: dict[str, pa.Table], schemas: dict[str, p
     n = 1 + max((int(p.suffix[1:]) for p in runs.glob(f"{run_id}.*") if p.suffix[1:].isdigit()), default=0)
     folder = runs / f"{run_id}.{n}"
     staging = runs / f".staging-{run_id}.{n}-{os.getpid()}"
+    switched = False
     try:
         staging.mkdir(parents=True)
         for name, table in tables.items():
@@ -81,23 +125,36 @@ def publish_dataset(out: Path, tables: dict[str, pa.Table], schemas: dict[str, p
         _fsync_dir(staging)
         os.replace(staging, folder)
         _switch(out / "current", Path(".runs") / folder.name)
+        switched = True
         for name in [*tables, *(extra or {})]:
             _ensure_link(out / f"{name}.parquet", Path("current") / f"{name}.parquet")
         _fsync_dir(out)
-    except OSError as exc:
+    except BaseException as exc:
+        # Whatever failed (a full disk, a bad table, an interrupt), nothing half-written stays:
+        # the staging folder goes, and so does a complete run folder that was never switched to.
         shutil.rmtree(staging, ignore_errors=True)
-        if isinstance(exc, OutputError):
+        if not switched:
+            shutil.rmtree(folder, ignore_errors=True)
+        if isinstance(exc, OutputError) or not isinstance(exc, OSError):
             raise
         raise OutputError(exc.errno, f"cannot publish the dataset in {out}: {exc.strerror or exc}") from exc
-    _collect_garbage(runs, keep=folder)
+    try:
+        _collect_garbage(runs, keep=folder)
+    except OSError:  # the dataset is published; a folder vanishing under the cleanup must not fail the run
+        pass
     return folder
 
 
 def _switch(link: Path, target: Path) -> None:
-    tmp = link.with_name(f".{link.name}.tmp-{os.getpid()}")
+    """Point ``link`` at ``target`` with one rename: readers see the old link or the new, never none."""
+    tmp = _temp_name(link)
     tmp.unlink(missing_ok=True)
     os.symlink(target, tmp)
-    os.replace(tmp, link)
+    try:
+        os.replace(tmp, link)
+    except BaseException:
+        _unlink_quietly(tmp)
+        raise
 
 
 def _ensure_link(link: Path, target: Path) -> None:
@@ -120,7 +177,11 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _collect_garbage(runs: Path, keep: Path) -> None:
-    """Keep the current run and the one before it; remove older runs and dead staging folders."""
+    """Keep the current run and the one before it; remove older runs and what killed runs left.
+
+    A run killed between renaming its folder and switching ``current`` leaves
+    a complete folder nobody points at; it ages out with the other old runs.
+    """
     finished = sorted((p for p in runs.iterdir() if not p.name.startswith(".")), key=lambda p: p.stat().st_mtime)
     for old in finished[:-KEEP_RUNS]:
         if old != keep:
@@ -129,6 +190,7 @@ def _collect_garbage(runs: Path, keep: Path) -> None:
         pid = staging.name.rsplit("-", 1)[-1]
         if not pid.isdigit() or not _alive(int(pid)):
             shutil.rmtree(staging, ignore_errors=True)
+    _remove_stale(runs.parent, ".*.tmp-*")
 
 
 def _alive(pid: int) -> bool:
@@ -152,7 +214,7 @@ class TableWriter:
         self.path = Path(path)
         self.schema = schema if metadata is None else schema.with_metadata(
             {METADATA_KEY: json.dumps(metadata, sort_keys=True).encode()})
-        self.tmp = self.path.with_name(f".{self.path.name}.tmp-{os.getpid()}")
+        self.tmp = _temp_name(self.path)
         self.rows: list[dict] = []
         self.writer = None
         self.batch_rows = 2048
@@ -160,6 +222,7 @@ class TableWriter:
     def __enter__(self) -> "TableWriter":
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            _remove_stale(self.path.parent, f".{self.path.name}.tmp-*")
             self.writer = pq.ParquetWriter(self.tmp, self.schema, compression="zstd")
         except OSError as exc:
             raise OutputError(exc.errno, f"cannot write {self.path}: {exc.strerror or exc}") from exc
@@ -169,6 +232,15 @@ class TableWriter:
         self.rows.append(row)
         if len(self.rows) >= self.batch_rows:
             self.flush()
+
+    def write_table(self, table: pa.Table) -> None:
+        """Append a whole Arrow table (rows buffered by ``write`` go first)."""
+        self.flush()
+        if table.num_rows:
+            try:
+                self.writer.write_table(table.cast(self.schema) if table.schema != self.schema else table)
+            except OSError as exc:
+                raise OutputError(exc.errno, f"cannot write {self.path}: {exc.strerror or exc}") from exc
 
     def flush(self) -> None:
         if self.rows:

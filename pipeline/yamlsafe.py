@@ -6,6 +6,16 @@ of each node while it composes the document; this loader keeps that line on
 the mappings it builds, and refuses every tag that would construct a Python
 object (``!!python/object`` and friends), because a rule file is data and must
 never run code.
+
+Plain data means strings, numbers, booleans, null, lists and mappings, and
+nothing else reaches the rule checker: ``!!binary``, ``!!set``, ``!!omap``,
+``!!pairs`` and ``!!timestamp`` are refused like any other tag, and an
+unquoted date stays a string. A file is also refused when it nests deeper than
+``MAX_DEPTH`` levels (PyYAML would fail with a ``RecursionError``), when it
+would expand to more than ``MAX_NODES`` values once its aliases are repeated
+(the "billion laughs" file: a few lines that every later walk over the data
+would take forever on), or when it holds an integer too long to convert. Each
+of those is a ``YamlError`` with a line, like any syntax error.
 """
 from __future__ import annotations
 
@@ -14,6 +24,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+MAX_DEPTH = 50          # the real rule files nest 9 levels at most
+MAX_NODES = 200_000     # values after alias expansion; the largest rule file has about 2,000
 
 
 class LineDict(dict):
@@ -47,8 +60,21 @@ class _LineLoader(yaml.SafeLoader):
     """
 
 
+    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
+        """Refuse nesting deeper than MAX_DEPTH before Python's own recursion limit is reached."""
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"the data nests more than {MAX_DEPTH} levels deep", self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+_NOT_PLAIN = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
 _LineLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _NOT_PLAIN]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _LineLoader.add_implicit_resolver(
@@ -82,8 +108,60 @@ def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineLis
     return result
 
 
+def _construct_int(loader: _LineLoader, node: yaml.ScalarNode) -> int:
+    try:
+        return yaml.SafeLoader.construct_yaml_int(loader, node)
+    except ValueError:  # more digits than int() converts (sys.get_int_max_str_digits)
+        raise yaml.constructor.ConstructorError(
+            None, None, "this number is too long; quote it if it is text", node.start_mark) from None
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+for _tag in ("binary", "set", "omap", "pairs", "timestamp"):
+    _LineLoader.yaml_constructors.pop(f"tag:yaml.org,2002:{_tag}", None)
+
+
+def _check_size(node: yaml.Node) -> None:
+    """Refuse a document that alias repetition makes too deep or too large (see the module docstring).
+
+    Aliases share their anchor's node, so each node is measured once: linear
+    in the file however large the expansion, and never deeper than MAX_DEPTH.
+    """
+    sizes: dict[int, tuple[int, int]] = {}     # id(node) -> (values, levels) once expanded
+    busy: set[int] = set()
+
+    def too_big(current: yaml.Node) -> yaml.composer.ComposerError:
+        return yaml.composer.ComposerError(
+            None, None, f"aliases expand this value to more than {MAX_NODES:,} values or {MAX_DEPTH} levels; "
+                        "write the data out instead of repeating anchors", current.start_mark)
+
+    def walk(current: yaml.Node, level: int) -> tuple[int, int]:
+        key = id(current)
+        if key in busy:
+            raise yaml.composer.ComposerError(None, None, "an alias refers to a value that contains it",
+                                              current.start_mark)
+        if key not in sizes:
+            if level > MAX_DEPTH:
+                raise too_big(current)
+            busy.add(key)
+            children = ([child for pair in current.value for child in pair] if isinstance(current, yaml.MappingNode)
+                        else current.value if isinstance(current, yaml.SequenceNode) else [])
+            values, levels = 1, 1
+            for child in children:
+                child_values, child_levels = walk(child, level + 1)
+                values, levels = values + child_values, max(levels, child_levels + 1)
+                if values > MAX_NODES:
+                    raise too_big(current)
+            busy.discard(key)
+            sizes[key] = values, levels
+        values, levels = sizes[key]
+        if level + levels - 1 > MAX_DEPTH:
+            raise too_big(current)
+        return values, levels
+
+    walk(node, 1)
 
 
 def load_yaml(path: Path | str, text: str | None = None) -> Any:
@@ -98,8 +176,16 @@ def load_yaml(path: Path | str, text: str | None = None) -> Any:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
             raise YamlError(str(path), 1, f"the file is not UTF-8 text ({exc.reason}); save it as UTF-8")
+        except OSError as exc:
+            raise YamlError(str(path), 1, f"the file cannot be read ({exc.strerror or exc})")
+    loader = None
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader derives from SafeLoader
+        loader = _LineLoader(text)
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_size(node)
+        return loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -107,6 +193,16 @@ def load_yaml(path: Path | str, text: str | None = None) -> Any:
         if "could not determine a constructor" in str(exc):
             problem = (f"tag {exc.problem.split('tag ')[-1] if exc.problem else ''} is not allowed: "
                        "rule files hold plain data only (strings, numbers, lists, mappings)")
+        problem = " ".join(problem.split())  # one line: PyYAML's messages may span several
         raise YamlError(str(path), line, f"{problem}; check indentation and quoting near this line")
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else 1
+        what = f"character U+{exc.character:04X}" if isinstance(exc.character, int) else "byte"
+        raise YamlError(str(path), line, f"the {what} on this line is not allowed in YAML; remove it")
     except yaml.YAMLError as exc:
-        raise YamlError(str(path), 1, f"invalid YAML ({exc})")
+        raise YamlError(str(path), 1, f"invalid YAML ({' '.join(str(exc).split())})")
+    except RecursionError:  # a safety net: MAX_DEPTH should stop deep nesting first
+        raise YamlError(str(path), 1, "the data nests too deeply; flatten it") from None
+    finally:
+        if loader is not None:
+            loader.dispose()

@@ -14,6 +14,7 @@ RULES = ROOT / "rules"
 DATA = Path(__file__).resolve().parent / "data"
 
 os.environ.setdefault("ORGFUNCTIONS_NO_PROGRESS", "1")
+os.environ.setdefault("ORGFUNCTIONS_CACHE", "off")   # the suite never writes into ~/.cache
 
 
 @pytest.fixture(scope="session")
@@ -60,3 +61,55 @@ def rules_copy(tmp_path):
     target = tmp_path / "rules"
     shutil.copytree(RULES, target)
     return target
+
+
+# -- shared by the bad-input, fault and safety tests ------------------------------------------
+
+GOOD_TEXT = ("Cooperation report\n\nThe International Telecommunication Union (ITU) supports capacity building "
+             "in developing countries. ENISA shares information with national CERTs.\n")
+DATASET_TABLES = ("documents", "mentions", "organizations", "org_functions", "rejects")
+
+
+@pytest.fixture
+def fast_rules(monkeypatch, rules, nlp):
+    """Reuse the session's compiled rules when a CLI run reads ``rules/``.
+
+    A run parses the rule files twice and compiles the spaCy pipeline; tests
+    that push many small corpora through the CLI share one copy instead. Any
+    other rules folder is loaded as usual.
+    """
+    import pipeline.nlp
+    import pipeline.rules
+
+    load_rules, load_nlp = pipeline.rules.load_rules, pipeline.nlp.load_nlp
+
+    def is_default(rules_dir) -> bool:
+        return Path(rules_dir).resolve() == RULES.resolve()
+
+    monkeypatch.setattr(pipeline.rules, "load_rules", lambda d: rules if is_default(d) else load_rules(d))
+    monkeypatch.setattr(pipeline.nlp, "load_nlp", lambda d: (nlp, rules) if is_default(d) else load_nlp(d))
+
+
+def leftovers(out: Path) -> list[str]:
+    """Temporary files and staging folders anywhere under ``out`` (hidden folders included)."""
+    found = []
+    for folder, dirs, files in os.walk(out):
+        for name in [*dirs, *files]:
+            if ".tmp-" in name or name.startswith(".staging-"):
+                found.append(os.path.relpath(os.path.join(folder, name), out))
+    return sorted(found)
+
+
+def dataset_state(out: Path) -> dict:
+    """The published dataset: every table's bytes and run id (raises if a table is missing or unreadable)."""
+    from pipeline.write import read_metadata
+    import pyarrow.parquet as pq
+
+    state = {}
+    for name in DATASET_TABLES:
+        path = Path(out) / f"{name}.parquet"
+        pq.read_table(path)
+        state[name] = (read_metadata(path)["run_id"], path.read_bytes())
+    run_ids = {run_id for run_id, _ in state.values()}
+    assert len(run_ids) == 1, f"tables from different runs: {run_ids}"
+    return state
