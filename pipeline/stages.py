@@ -334,21 +334,24 @@ def run_metadata(raw: Path, rules_dir: Path) -> dict:
 def write_stage(raw: Path, out: Path, rules_dir: Path, summary: Summary, options: Options = Options()) -> Path:
     """.work/ tables → the published dataset in <out>/ (one atomic switch)."""
     work = work_dir(out)
-    tables = {
-        "documents": pq.read_table(work / "normalized.parquet"),
-        "mentions": pq.read_table(work / "resolved" / "mentions.parquet"),
-        "organizations": pq.read_table(work / "resolved" / "organizations.parquet"),
-        "org_functions": pq.read_table(work / "resolved" / "org_functions.parquet"),
+    sources = {
+        "documents": work / "normalized.parquet",
+        "mentions": work / "resolved" / "mentions.parquet",
+        "organizations": work / "resolved" / "organizations.parquet",
+        "org_functions": work / "resolved" / "org_functions.parquet",
     }
-    tables = {name: t.replace_schema_metadata(None) for name, t in tables.items()}
+    missing = [p for p in sources.values() if not p.exists()]
+    if missing:
+        raise FileNotFoundError(2, "missing", str(missing[0]))
     rejects = pq.read_table(work / "rejects.parquet").replace_schema_metadata(None)
-    folder = publish_dataset(out, tables, schemas.DATASET, run_metadata(raw, rules_dir),
+    folder = publish_dataset(out, sources, schemas.DATASET, run_metadata(raw, rules_dir),
                              extra={"rejects": (rejects, schemas.REJECTS)})
-    docs = tables["documents"]
-    summary.documents = docs.num_rows
-    summary.duplicates = docs.num_rows - docs.column("duplicate_of").null_count
-    summary.mentions = tables["mentions"].num_rows
-    summary.organizations = tables["organizations"].num_rows
-    summary.links = tables["org_functions"].num_rows
+    rows = {name: pq.ParquetFile(path).metadata.num_rows for name, path in sources.items()}
+    duplicates = pq.read_table(sources["documents"], columns=["duplicate_of"]).column("duplicate_of")
+    summary.documents = rows["documents"]
+    summary.duplicates = len(duplicates) - duplicates.null_count
+    summary.mentions = rows["mentions"]
+    summary.organizations = rows["organizations"]
+    summary.links = rows["org_functions"]
     summary.rejected = rejects.to_pylist()
     return folder

@@ -98,12 +98,21 @@ def read_metadata(path: Path) -> dict:
     return json.loads(raw) if raw else {}
 
 
-def publish_dataset(out: Path, tables: dict[str, pa.Table], schemas: dict[str, pa.Schema], metadata: dict,
+def copy_parquet(source: Path, path: Path, schema: pa.Schema, metadata: dict) -> None:
+    """Copy a Parquet file row group by row group with the run metadata (memory bounded by a row group)."""
+    with TableWriter(path, schema, metadata) as writer:
+        reader = pq.ParquetFile(source)
+        for i in range(reader.metadata.num_row_groups):
+            writer.write_table(reader.read_row_group(i).replace_schema_metadata(None))
+
+
+def publish_dataset(out: Path, tables: dict[str, pa.Table | Path], schemas: dict[str, pa.Schema], metadata: dict,
                     extra: dict[str, tuple[pa.Table, pa.Schema]] | None = None) -> Path:
     """Write the dataset into a new run folder and switch ``<out>/current`` to it atomically.
 
-    Returns the run folder. ``extra`` tables (the rejects table) travel with
-    the dataset in the same folder.
+    Returns the run folder. A table given as a path is copied row group by row
+    group, so publishing a large corpus does not hold it in memory. ``extra``
+    tables (the rejects table) travel with the dataset in the same folder.
     """
     out = Path(out)
     runs = out / ".runs"
@@ -119,7 +128,10 @@ def publish_dataset(out: Path, tables: dict[str, pa.Table], schemas: dict[str, p
     try:
         staging.mkdir(parents=True)
         for name, table in tables.items():
-            write_parquet(table, staging / f"{name}.parquet", schemas[name], metadata)
+            if isinstance(table, (str, Path)):
+                copy_parquet(Path(table), staging / f"{name}.parquet", schemas[name], metadata)
+            else:
+                write_parquet(table, staging / f"{name}.parquet", schemas[name], metadata)
         for name, (table, schema) in (extra or {}).items():
             write_parquet(table, staging / f"{name}.parquet", schema, metadata)
         _fsync_dir(staging)
