@@ -88,6 +88,13 @@ class Cues:
         self.example_openers = low("example_openers")
         self.lead_adverbials = low("lead_adverbials")
         self.topic_re = _phrase_regex(self.topic)
+        leads = sorted((r"\s+".join(re.escape(w) for w in p) for p in self.lead_adverbials), key=len, reverse=True)
+        openers = sorted((r"\s+".join(re.escape(w) for w in p) for p in self.anaphors), key=len, reverse=True)
+        # A sentence without organizations matters only if it points back to some:
+        # "They ...", "These bodies ...", "The Centre ...", or a list item.
+        self.points_back_re = re.compile(
+            r"^\s*(?:[-•*–—·]|(?:(?:%s)\W+)?(?:%s|the)\b)" % ("|".join(leads) or "(?!)", "|".join(openers) or "(?!)"),
+            re.IGNORECASE)
         self.other_agent_re = _phrase_regex(self.other_agent, follow=r"(?:\W+\w+){0,3}?\W+(?:%s)\b"
                                             % "|".join(sorted(_MODALS)))
 
@@ -167,7 +174,8 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
     sentences = [_Sentence(i, s, doc, starts, orgs, functions, text) for i, s in enumerate(segments)]
     links: list[Link] = []
     for sent in sentences:
-        if sent.seg.kind in (HEADING, LEAD, QUESTION) or not sent.orgs and not sent.functions:
+        if sent.seg.kind in (HEADING, LEAD, QUESTION) or not sent.orgs and (
+                not sent.functions or not cues.points_back_re.match(sent.text)):
             continue
         clause_start = _clause_start(sent, cues)
         own = _own_functions(sent, cues)

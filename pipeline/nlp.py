@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+import numpy
 import spacy
 from spacy.attrs import IS_SPACE, LOWER, NORM, ORTH
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -143,31 +144,55 @@ class AnchoredMatcher:
                 requires.append(frozenset(options))
         self.patterns.append(AnchoredPattern(key, label, entity_id, rule_id, tuple(requires), matcher))
 
+    def _anchor_arrays(self) -> dict:
+        """Per attribute, every hash some pattern requires (numpy, for one vectorized test per document)."""
+        cached = getattr(self, "_anchors_by_attr", None)
+        if cached is None:
+            by_attr: dict[int, set] = {ORTH: set(), LOWER: set(), NORM: set()}
+            for p in self.patterns:
+                for need in p.requires:
+                    for attr, h in need:
+                        by_attr[attr].add(h)
+            cached = {attr: numpy.array(sorted(hashes), dtype=numpy.uint64) for attr, hashes in by_attr.items()}
+            self._anchors_by_attr = cached
+        return cached
+
     def __call__(self, doc: Doc) -> Doc:
         found: dict[str, list] = {key: [] for key in self.spans_keys}
         if self.patterns and len(doc):
             table = doc.to_array([ORTH, LOWER, NORM, IS_SPACE])
-            stops = {self.nlp.vocab.strings[p] for p in (".", "!", "?", ";")}
-            ends = [i for i, (orth, space) in enumerate(zip(table[:, 0].tolist(), table[:, 3].tolist()))
-                    if orth in stops or (space and "\n" in doc[i].text)]
-            start = 0
-            for end in ends + [len(doc) - 1]:
-                if end < start:
-                    continue
-                window = table[start:end + 1]
-                present = {(ORTH, h) for h in window[:, 0].tolist()} | {(LOWER, h) for h in window[:, 1].tolist()} \
-                    | {(NORM, h) for h in window[:, 2].tolist()}
-                span = None
-                for p in self.patterns:
-                    if all(not need.isdisjoint(present) for need in p.requires):
-                        span = span or doc[start:end + 1]
-                        for _, s, e in p.matcher(span):
-                            found[p.key].append(Span(doc, start + s, start + e, label=p.label, span_id=p.id,
-                                                     kb_id=p.rule_id))
-                start = end + 1
+            anchors = self._anchor_arrays()
+            hit = numpy.isin(table[:, 0], anchors[ORTH]) | numpy.isin(table[:, 1], anchors[LOWER]) \
+                | numpy.isin(table[:, 2], anchors[NORM])
+            if hit.any():
+                stops = numpy.array([self.nlp.vocab.strings[p] for p in (".", "!", "?", ";")], dtype=numpy.uint64)
+                boundary = numpy.isin(table[:, 0], stops)
+                for i in numpy.flatnonzero(table[:, 3]).tolist():
+                    boundary[i] = boundary[i] or "\n" in doc[i].text
+                ends = numpy.flatnonzero(boundary).tolist() + [len(doc) - 1]
+                start = 0
+                for end in ends:
+                    if end < start:
+                        continue
+                    rows = numpy.flatnonzero(hit[start:end + 1])
+                    if len(rows):
+                        self._match_window(doc, table, start, end, rows, found)
+                    start = end + 1
         for key, spans in found.items():
             doc.spans[key] = spans
         return doc
+
+    def _match_window(self, doc: Doc, table, start: int, end: int, rows, found: dict) -> None:
+        present = set()
+        for r in (rows + start).tolist():
+            present.update(((ORTH, int(table[r, 0])), (LOWER, int(table[r, 1])), (NORM, int(table[r, 2]))))
+        span = None
+        for p in self.patterns:
+            if all(not need.isdisjoint(present) for need in p.requires):
+                span = span or doc[start:end + 1]
+                for _, s, e in p.matcher(span):
+                    found[p.key].append(Span(doc, start + s, start + e, label=p.label, span_id=p.id,
+                                             kb_id=p.rule_id))
 
 
 def _lemma_to_norm(pattern: list[dict]) -> list[dict]:

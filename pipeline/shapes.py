@@ -74,16 +74,28 @@ def _singular_key(text: str) -> str:
     return " ".join(words)
 
 
-def _is_cap(token) -> bool:
-    """A capitalized word, or the lowercase tail of a hyphenated capitalized word ("Co-operation")."""
-    text = token.text
-    if token.is_punct or token.is_space or not any(c.isalpha() for c in text):
-        return False
-    if text[:1].isupper():
-        return True
-    doc, i = token.doc, token.i
-    return (i >= 2 and doc[i - 1].text in "-\u2010\u2011" and not doc[i - 1].whitespace_
-            and not doc[i - 2].whitespace_ and doc[i - 2].text[:1].isupper())
+_CAP_CACHE: dict[str, bool] = {}
+
+
+def _cap_text(text: str) -> bool:
+    cached = _CAP_CACHE.get(text)
+    if cached is None:
+        cached = _CAP_CACHE[text] = text[:1].isupper() and any(c.isalpha() for c in text)
+        if len(_CAP_CACHE) > 500_000:
+            _CAP_CACHE.clear()
+    return cached
+
+
+def capitals(doc: Doc) -> list[bool]:
+    """Per token: a capitalized word, or the lowercase tail of a hyphenated capitalized word ("Co-operation")."""
+    texts = [t.text for t in doc]
+    spaces = [bool(t.whitespace_) for t in doc]
+    caps = [_cap_text(t) for t in texts]
+    for i in range(2, len(texts)):
+        if not caps[i] and texts[i - 1] in ("-", "\u2010", "\u2011") and not spaces[i - 1] and not spaces[i - 2] \
+                and caps[i - 2] and any(c.isalpha() for c in texts[i]):
+            caps[i] = True
+    return caps
 
 
 def find_shaped_names(doc: Doc, lexicon: ShapeLexicon, known: set[int]) -> list[Span]:
@@ -97,31 +109,36 @@ def find_shaped_names(doc: Doc, lexicon: ShapeLexicon, known: set[int]) -> list[
         Spans labelled ORG with ``kb_id_`` set to the shape rule that fired and
         ``id_`` empty (the id is given later from the name).
     """
+    caps = capitals(doc)
+    lowers = [t.lower_ for t in doc]
+    breaks = [("\n" in t.whitespace_) or t.is_space for t in doc]
+    uppers = [t.is_upper for t in doc]
     spans: list[Span] = []
     n = len(doc)
     i = 0
     while i < n:
-        # A known acronym may open a name ("EU Cyber Capacity Building Network"),
-        # but a name never runs into a known name or acronym further right.
-        leading_acronym = i in known and doc[i].is_upper and i + 1 < n and (i + 1) not in known \
-            and _is_cap(doc[i + 1]) and "\n" not in doc[i].whitespace_
-        if not _is_cap(doc[i]) or (i in known and not leading_acronym):
+        if not caps[i]:
             i += 1
             continue
-        # A maximal run of capitalized words and connectors, ending on a capital.
+        # A known acronym may open a name ("EU Cyber Capacity Building Network"),
+        # but a name never runs into a known name or acronym further right.
+        leading_acronym = i in known and uppers[i] and i + 1 < n and (i + 1) not in known \
+            and caps[i + 1] and not breaks[i]
+        if i in known and not leading_acronym:
+            i += 1
+            continue
         j = last_cap = i
         while j + 1 < n:
-            nxt = doc[j + 1]
-            if "\n" in doc[j].whitespace_ or nxt.is_space or (j + 1) in known:
+            if breaks[j] or breaks[j + 1] or (j + 1) in known:
                 break
-            if _is_cap(nxt):
+            if caps[j + 1]:
                 last_cap = j + 1
-            elif nxt.lower_ not in lexicon.connectors:
+            elif lowers[j + 1] not in lexicon.connectors:
                 break
             j += 1
         cursor = i
         while cursor <= last_cap:
-            found = _name_in_run(doc, cursor, last_cap, lexicon, known)
+            found = _name_in_run(doc, caps, cursor, last_cap, lexicon, known)
             if found is None:
                 break
             span, resume = found
@@ -132,26 +149,27 @@ def find_shaped_names(doc: Doc, lexicon: ShapeLexicon, known: set[int]) -> list[
     return spans
 
 
-def _name_in_run(doc: Doc, run_start: int, run_end: int, lexicon: ShapeLexicon, known: set[int]):
+def _name_in_run(doc: Doc, caps: list[bool], run_start: int, run_end: int, lexicon: ShapeLexicon,
+                  known: set[int]):
     """The first name in tokens run_start..run_end: (span or None, where to resume), or None."""
-    first = next((k for k in range(run_start, run_end + 1) if _is_cap(doc[k]) and lexicon.head_of(doc[k].text)),
+    first = next((k for k in range(run_start, run_end + 1) if caps[k] and lexicon.head_of(doc[k].text)),
                  None)
     if first is None:
         return None
     # The name starts at the capitalized group holding the first head word.
     start = first
-    while start - 1 >= run_start and (_is_cap(doc[start - 1]) or (
-            doc[start - 1].text == "-" and start - 2 >= run_start and _is_cap(doc[start - 2]))):
+    while start - 1 >= run_start and (caps[start - 1] or (
+            doc[start - 1].text == "-" and start - 2 >= run_start and caps[start - 2])):
         start -= 1
     while start < first and doc[start].lower_ in lexicon.initial_stopwords:
         start += 1
     end = first + 1
-    while end <= run_end and (_is_cap(doc[end]) or (doc[end].text == "-" and end + 1 <= run_end
-                                                      and _is_cap(doc[end + 1]))):
+    while end <= run_end and (caps[end] or (doc[end].text == "-" and end + 1 <= run_end
+                                                      and caps[end + 1])):
         end += 1
     # "Internet Service Providers": a plural after the head word names a kind of
     # thing, not one organization.
-    last_head = max(k for k in range(first, end) if _is_cap(doc[k]) and lexicon.head_of(doc[k].text))
+    last_head = max(k for k in range(first, end) if caps[k] and lexicon.head_of(doc[k].text))
     if any(len(doc[k]) > 3 and doc[k].lower_.endswith("s") and not doc[k].lower_.endswith("ss")
            and not doc[k].is_upper for k in range(last_head + 1, end)):
         return None, end
@@ -164,26 +182,26 @@ def _name_in_run(doc: Doc, run_start: int, run_end: int, lexicon: ShapeLexicon, 
         if word in ("and", "&") and (not in_complement or (k + 1 <= run_end and doc[k + 1].lower_ == "the")):
             break
         m = k
-        while m <= run_end and not _is_cap(doc[m]):
+        while m <= run_end and not caps[m]:
             m += 1
         if m > run_end:
             break
         stop = m
-        while stop <= run_end and _is_cap(doc[stop]):
+        while stop <= run_end and caps[stop]:
             stop += 1
         if word in ("and", "&") and any(lexicon.head_of(doc[x].text) for x in range(m, stop)) and \
                 not any(lexicon.head_of(doc[x].text) for x in range(first + 1, end)):
             pass  # "Forum of Incident Response and Security Teams": the head closes the complement
         in_complement = in_complement or word in ("of", "for", "on", "against", "in", "-")
         end = k = stop
-    return _check(doc, start, end, first, lexicon), end
+    return _check(doc, caps, start, end, first, lexicon), end
 
 
-def _check(doc: Doc, start: int, end: int, first: int, lexicon: ShapeLexicon) -> Span | None:
+def _check(doc: Doc, caps: list[bool], start: int, end: int, first: int, lexicon: ShapeLexicon) -> Span | None:
     if start >= end:
         return None
     tokens = doc[start:end]
-    words = [t for t in tokens if _is_cap(t)]
+    words = [doc[k] for k in range(start, end) if caps[k]]
     if len(words) < 2:
         return None
     if any(lexicon.is_non_org_head(t.text) for t in words[1:]) or lexicon.is_non_org_head(words[-1].text):
