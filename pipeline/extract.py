@@ -144,7 +144,7 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
         return local
 
     # 1. Acronym definitions written in this document.
-    for d in find_definition_spans(text):
+    for d in find_definition_spans(text) + _qualified_definitions(text, doc, ctx):
         d = _trim_long_form(d, text)
         key, gid, conflict = _resolve_definition(d.short, d.long, ctx, doc, d.long_start, d.long_end)
         if key is None:
@@ -409,6 +409,50 @@ def _ordered_content(text: str) -> list[str]:
     return [w for w in name_key(text).split() if w not in stop]
 
 
+_QUALIFIED_BRACKET = re.compile(r"\s*\(([A-Z][A-Za-z]+)[\s-]([A-Z]{2})\)")
+
+
+def _qualified_definitions(text: str, doc: Doc, ctx: Context) -> list:
+    """"National Cyber Security Centre (NCSC NZ)": a gazetteer name followed by its acronym and a country code.
+
+    General acronym detection rightly refuses a short form whose letters the long
+    form does not spell ("NZ"); this adds the case where the gazetteer knows the
+    name and the acronym, and only the code is new.
+    """
+    from pipeline.acronyms import Definition
+    found = []
+    for span in doc.spans.get(ORG_NAMES, []):
+        match = _QUALIFIED_BRACKET.match(text, span.end_char)
+        if match and span.id_ in ctx.acronym_index.get(match.group(1), ()):
+            found.append(Definition(f"{match.group(1)} {match.group(2)}", span.text, match.start(1), match.end(2),
+                                    span.start_char, span.end_char))
+    return found
+
+
+_COUNTRY_ALIASES = {"UK": "GB"}
+_QUALIFIED = re.compile(r"(.+?)[\s-]([A-Z]{2})")
+
+
+def _national_qualifier(short: str, long: str, ctx: Context):
+    """"National Cyber Security Centre (NCSC NZ)": a national agency's acronym with a country code.
+
+    National agencies share names across countries; the code picks the one of
+    that country, or, when the gazetteer has none, a separate organization,
+    never another country's.
+    """
+    match = _QUALIFIED.fullmatch(short)
+    if match is None or match.group(1) not in ctx.acronym_index:
+        return None
+    entries = [ctx.rules.organization(i) for i in ctx.acronym_index[match.group(1)]]
+    if not any(e is not None and e.country for e in entries):
+        return None
+    code = _COUNTRY_ALIASES.get(match.group(2), match.group(2))
+    for entry in entries:
+        if entry is not None and entry.country == code:
+            return entry.id, entry.id, None
+    return f"new:{name_key(long)} {match.group(2).lower()}", None, None
+
+
 def _names_a_kind(short: str, long: str, lexicon: ShapeLexicon) -> bool:
     """"Computer Security Incident Response Teams (CSIRTs)" defines a kind of body, not one."""
     from pipeline.shapes import _singular_key
@@ -426,6 +470,9 @@ def _resolve_definition(short: str, long: str, ctx: Context, doc: Doc, long_star
     document's words are all, or nearly all, words of a gazetteer name);
     otherwise the document means another organization and keeps it.
     """
+    national = _national_qualifier(short, long, ctx)
+    if national is not None:
+        return national
     gid = ctx.name_index.get(name_key(long))
     if gid:
         return gid, gid, None

@@ -98,3 +98,10 @@ def test_offsets_point_at_the_text(extract):
     assert ex.mentions
     for m in ex.mentions:
         assert text[m.start:m.end] == m.text
+
+
+def test_country_code_in_an_acronym_picks_that_country(extract):
+    ex = extract("New Zealand's National Cyber Security Centre (NCSC NZ) and the United Kingdom's National Cyber "
+                 "Security Centre (NCSC UK) released an advisory.")
+    keys = [key for text, key in orgs(ex) if text.startswith("NCSC")]
+    assert keys[1] == "ncsc_uk" and keys[0] != "ncsc_uk" and keys[0].startswith("new:")
