@@ -240,7 +240,7 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
         by_function.setdefault(c.key, []).append(c)
     functions = sorted(
         (Mention(c.start, c.end, text[c.start:c.end], "FUNCTION", c.key, c.rule_id, c.rule_file)
-         for group in by_function.values() for c in _select(group, {"phrase": 0, "pattern": 1})),
+         for group in by_function.values() for c in _phrases_then_patterns(group)),
         key=lambda m: (m.start, m.end, m.key))
 
     segments = segment(text, tuple(ctx.rules.linking.get("question_markers", ())) or None,
@@ -295,6 +295,19 @@ def _select(candidates: list, priority: dict | None = None) -> list:
         ends.insert(k, c.end)
         chosen.append(c)
     return sorted(chosen, key=lambda c: c.start)
+
+
+def _phrases_then_patterns(group: list) -> list:
+    """Longest match first, but a token pattern never cuts through a phrase (a whole term).
+
+    "Information Sharing and Threat Intelligence" gives the two terms, not a
+    pattern span from "Sharing" to "Intelligence"; "the investigation and
+    prosecution of cybercrime" keeps the pattern span, which holds the phrase whole.
+    """
+    phrases = [c for c in group if c.kind == "phrase"]
+    whole = [c for c in group if c.kind == "phrase" or not any(
+        p.start < c.end and c.start < p.end and not (c.start <= p.start and p.end <= c.end) for p in phrases)]
+    return _select(whole, {"phrase": 0, "pattern": 1})
 
 
 class _Intervals:
