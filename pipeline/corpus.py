@@ -8,13 +8,12 @@ others.
 
 Limits (see README, "Limits"): a file larger than ``MAX_BYTES`` is refused
 from its size alone, before a byte of it is read; a decoded document longer
-than ``MAX_CHARS`` characters is refused too. ``MAX_CHARS`` is spaCy's own
-default ``Language.max_length``, and extraction time grows faster than
-linearly with a document's length (about 17 s for a million characters of
-prose), so longer texts must be split into several files. No file larger than
-``MAX_BYTES`` can decode to ``MAX_CHARS`` characters or fewer (the widest
-encoding read, UTF-32, takes four bytes a character), so nothing acceptable is
-refused by size.
+than ``MAX_CHARS`` characters is refused too, because the extraction pipeline
+keeps spaCy's default ``Language.max_length`` and would otherwise fail on it
+(and with it the whole run). Longer texts must be split into several files.
+No file larger than ``MAX_BYTES`` can decode to ``MAX_CHARS`` characters or
+fewer (the widest encoding read, UTF-32, takes four bytes a character), so
+nothing acceptable is refused by size.
 """
 from __future__ import annotations
 

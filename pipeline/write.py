@@ -263,14 +263,22 @@ class TableWriter:
             self.rows = []
 
     def __exit__(self, exc_type, exc, tb) -> None:
+        """Close the file, then rename it into place on success or remove it on failure.
+
+        The writer is closed even when the last flush fails (a full disk), and
+        an ``OutputError`` from that flush passes through unwrapped.
+        """
         try:
-            if exc_type is None:
-                self.flush()
-            self.writer.close()
+            try:
+                if exc_type is None:
+                    self.flush()
+            finally:
+                self.writer.close()
             if exc_type is None:
                 os.replace(self.tmp, self.path)
+        except OutputError:
+            raise
         except OSError as error:
             raise OutputError(error.errno, f"cannot write {self.path}: {error.strerror or error}") from error
         finally:
-            if self.tmp.exists():
-                self.tmp.unlink()
+            _unlink_quietly(self.tmp)

@@ -113,3 +113,22 @@ def dataset_state(out: Path) -> dict:
     run_ids = {run_id for run_id, _ in state.values()}
     assert len(run_ids) == 1, f"tables from different runs: {run_ids}"
     return state
+
+
+class Blocked(BaseException):
+    """Raised by ``watchdog``; a BaseException, so that no ``except Exception`` (or ``except OSError``:
+    TimeoutError is one) in the code under test can swallow it."""
+
+
+@pytest.fixture
+def watchdog():
+    """Fail after 30 s instead of hanging forever (a read that blocks, an exponential walk)."""
+    import signal
+
+    def expire(signum, frame):
+        raise Blocked("still running after 30 s")
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(30)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
