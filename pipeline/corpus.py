@@ -8,9 +8,9 @@ others.
 
 Limits (see README, "Limits"): a file larger than ``MAX_BYTES`` is refused
 from its size alone, before a byte of it is read; a decoded document longer
-than ``MAX_CHARS`` characters is refused too, because the extraction pipeline
-keeps spaCy's default ``Language.max_length`` and would otherwise fail on it
-(and with it the whole run). Longer texts must be split into several files.
+than ``MAX_CHARS`` characters is refused too: memory and time per document stay
+bounded (spaCy's pipeline allows three times that, because normalization can
+lengthen a text slightly). Longer texts must be split into several files.
 No file larger than ``MAX_BYTES`` can decode to ``MAX_CHARS`` characters or
 fewer (the widest encoding read, UTF-32, takes four bytes a character), so
 nothing acceptable is refused by size.
@@ -29,7 +29,7 @@ from typing import BinaryIO
 from pipeline.decode import UndecodableError, decode_bytes
 
 DEFAULT_PATTERNS = ("*.txt",)
-MAX_CHARS = 1_000_000           # longer decoded documents are rejected (spaCy's default max_length)
+MAX_CHARS = 1_000_000           # longer decoded documents are rejected (see the module docstring)
 MAX_BYTES = 4 * 1024 * 1024    # larger files are rejected before they are read (4 bytes a character at most)
 
 # Opening flags: never block on a FIFO or device that replaced a file after it was listed, never

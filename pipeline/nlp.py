@@ -29,6 +29,7 @@ from spacy.lookups import load_lookups
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
+from pipeline.corpus import MAX_CHARS
 from pipeline.names import fold_spelling, surface_variants
 from pipeline.rules import Rules, pattern_anchors, thaw
 
@@ -84,6 +85,9 @@ def _english_word(lower: str) -> bool:
 def blank_english() -> Language:
     """spaCy's English tokenizer with our token norms installed on the vocabulary."""
     nlp = spacy.blank("en")
+    # Normalization can lengthen a text a little (a paragraph separator becomes a
+    # blank line, a ligature two letters): leave room above the corpus limit.
+    nlp.max_length = 3 * MAX_CHARS
     nlp.vocab.lex_attr_getters[NORM] = token_norm
     for lexeme in nlp.vocab:
         lexeme.norm_ = token_norm(lexeme.orth_)

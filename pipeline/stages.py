@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline import __version__, schemas
-from pipeline.corpus import Reject, check_output_folder, display_name, file_hashes, list_documents, read_document
+from pipeline.corpus import CorpusError, Reject, check_output_folder, display_name, file_hashes, list_documents, read_document
 from pipeline.dedup import DuplicateFinder, signature, text_digest
 from pipeline.normalize import Change, Normalized, normalize
 from pipeline.progress import progress
@@ -95,6 +95,7 @@ def normalize_stage(raw: Path, out: Path, summary: Summary, options: Options = O
     check_output_folder(out)
     finder = DuplicateFinder()
     rejects = []
+    kept = 0
     shards = [(str(raw), [str(p) for p in group]) for group in chunks(paths, FILES_PER_SHARD)]
     bar = progress(None, "normalize", total=len(paths))
     with TableWriter(work_dir(out) / "normalized.parquet", schemas.DOCUMENTS) as table:
@@ -112,6 +113,10 @@ def normalize_stage(raw: Path, out: Path, summary: Summary, options: Options = O
                     row.update(duplicate_of=duplicate.of, duplicate_kind=duplicate.kind,
                                duplicate_similarity=duplicate.similarity)
                 table.write(row)
+                kept += 1
+        if not kept:
+            # Publishing an empty dataset over the last good one would lose it for nothing.
+            raise CorpusError(f"{raw}: no readable documents ({len(rejects)} rejected)")
     bar.close()
     write_parquet(pa.Table.from_pylist(rejects, schema=schemas.REJECTS), work_dir(out) / "rejects.parquet",
                   schemas.REJECTS)

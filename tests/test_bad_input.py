@@ -315,12 +315,6 @@ def test_a_file_that_grows_after_its_size_is_checked_is_still_refused(tmp_path, 
     assert read_document(tmp_path, path, max_bytes=20).reason.startswith("larger than the")
 
 
-@pytest.mark.xfail(raises=ValueError, strict=True, reason=(
-    "pipeline/stages.py _extract_shard passes normalized text to nlp.pipe, and normalization can lengthen a "
-    "document (U+2029 becomes two newlines, ligatures two or three letters): a document of MAX_CHARS "
-    "characters accepted by pipeline/corpus.py reaches spaCy longer than nlp.max_length (pipeline/nlp.py keeps "
-    "the default 1,000,000) and 'ValueError: [E088] Text of length 1000001 exceeds maximum of 1000000' aborts "
-    "the whole run with a traceback"))
 def test_a_document_that_grows_in_normalization(tmp_path, capsys, fast_rules):
     raw = make_corpus(tmp_path)
     write(raw, "grows.txt", ("A" * (MAX_CHARS - 1) + "\u2029").encode())

@@ -134,3 +134,16 @@ def test_tables_load_with_pyarrow_duckdb_and_polars(seed_dataset):
     assert duckdb.sql(f"select count(*) from read_parquet('{seed_dataset}/*.parquet', union_by_name=true)"
                       ).fetchall()[0][0] > n
     assert polars.read_parquet(path).height == n
+
+
+def test_a_corpus_of_only_unreadable_files_keeps_the_previous_dataset(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert run(RAW, out) == 0
+    before = {name: (out / f"{name}.parquet").read_bytes() for name in TABLES}
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    assert run(raw, out) == 3
+    err = capsys.readouterr().err
+    assert "image.txt" in err and "no readable documents (1 rejected)" in err
+    assert {name: (out / f"{name}.parquet").read_bytes() for name in TABLES} == before
