@@ -64,7 +64,7 @@ def group_key(row: dict) -> str:
     return "new:" + key.replace(" ", "")
 
 
-def resolve(local_orgs: Iterable[dict], links: Iterable[dict], rules) -> Resolution:
+def resolve(local_orgs: Iterable[dict], links, rules) -> Resolution:
     """Corpus-wide organization ids, facts and acronym conflicts from the extraction rows."""
     groups: dict[str, _Group] = {}
     keys: dict[str, str] = {}
@@ -115,22 +115,42 @@ def resolve(local_orgs: Iterable[dict], links: Iterable[dict], rules) -> Resolut
                 conflicts[org_id] |= ids - {org_id}
             messages.append(f"acronym {acronym} names {len(ids)} organizations: {', '.join(sorted(ids))}")
 
-    labels = {f.id: f.label for f in rules.functions}
-    facts: dict[tuple[str, str], list] = defaultdict(list)
-    for link in links:
-        org_id = key_to_org.get(link["org_key"])
-        if org_id is not None:
-            facts[(org_id, link["function_id"])].append(link)
-    rows = []
-    for (org_id, function_id), found in sorted(facts.items()):
+    rows = fact_rows(links, key_to_org, {f.id: f.label for f in rules.functions})
+    return Resolution(key_to_org, by_org, rows, dict(conflicts), messages)
+
+
+def fact_rows(links, key_to_org: dict, labels: dict) -> list[dict]:
+    """One org_functions row per (organization, function), from the links.
+
+    ``links`` is an Arrow table (or a list of rows). It is sorted by fact and
+    turned into Python one fact at a time, so a large corpus's evidence
+    sentences stay in compact columns.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    table = links if isinstance(links, pa.Table) else pa.Table.from_pylist(list(links))
+    if table.num_rows == 0:
+        return []
+    org_ids = pa.array([key_to_org.get(k) for k in table.column("org_key").to_pylist()], pa.string())
+    table = table.append_column("org_id", org_ids).filter(pc.is_valid(org_ids))
+    table = table.take(pc.sort_indices(table, sort_keys=[("org_id", "ascending"), ("function_id", "ascending")]))
+    orgs, functions = table.column("org_id").to_pylist(), table.column("function_id").to_pylist()
+    rows, start = [], 0
+    for end in range(1, len(orgs) + 1):
+        if end < len(orgs) and (orgs[end], functions[end]) == (orgs[start], functions[start]):
+            continue
+        found = table.slice(start, end - start).to_pylist()
         doc_ids = sorted({r["doc_id"] for r in found})
         evidence = collapse_evidence(found)
         rows.append({
-            "org_id": org_id, "function_id": function_id, "function_label": labels.get(function_id, function_id),
+            "org_id": orgs[start], "function_id": functions[start],
+            "function_label": labels.get(functions[start], functions[start]),
             "doc_ids": doc_ids, "n_documents": len(doc_ids), "methods": sorted({r["method"] for r in found}),
             "n_evidence": len(evidence), "evidence": evidence,
         })
-    return Resolution(key_to_org, by_org, rows, dict(conflicts), messages)
+        start = end
+    return rows
 
 
 class MentionStats:

@@ -285,7 +285,7 @@ def resolve_stage(out: Path, rules_dir: Path, summary: Summary, options: Options
     rules = load_rules(rules_dir)
     local_orgs = pq.ParquetFile(work / "local_orgs.parquet")
     resolution = resolve((row for batch in local_orgs.iter_batches(batch_size=4096) for row in batch.to_pylist()),
-                         pq.read_table(work / "links.parquet").to_pylist(), rules)
+                         pq.read_table(work / "links.parquet"), rules)
     resolved = work / "resolved"
     stats = MentionStats()
     key_to_org = resolution.key_to_org
