@@ -32,6 +32,7 @@ from typing import Callable
 import pandas as pd
 
 from pipeline.schemas import CHANGE_KINDS
+from pipeline.write import process_alive
 
 DEFAULT_MAX_ROWS = 500
 HEATMAP_MAX_ORGS = 40
@@ -659,18 +660,8 @@ def _remove_stale_staging(processed: Path) -> None:
     """Remove the ``.report.tmp-<pid>`` and ``.report.old-<pid>`` folders of processes that are gone."""
     for entry in processed.glob(".report.*-*"):
         pid = entry.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not process_alive(int(pid)):
             shutil.rmtree(entry, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -85,7 +85,7 @@ def _remove_stale(folder: Path, pattern: str) -> None:
         return
     for entry in entries:
         pid = entry.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
             if entry.is_dir() and not entry.is_symlink():
                 shutil.rmtree(entry, ignore_errors=True)
             else:
@@ -200,12 +200,13 @@ def _collect_garbage(runs: Path, keep: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
     for staging in runs.glob(".staging-*"):
         pid = staging.name.rsplit("-", 1)[-1]
-        if not pid.isdigit() or not _alive(int(pid)):
+        if not pid.isdigit() or not process_alive(int(pid)):
             shutil.rmtree(staging, ignore_errors=True)
     _remove_stale(runs.parent, ".*.tmp-*")
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """True while process ``pid`` exists (its temporary files may still be in use)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
