@@ -492,7 +492,14 @@ def _resolve_definition(short: str, long: str, ctx: Context, doc: Doc, long_star
     ids = ctx.acronym_index.get(short) or ctx.acronym_index.get(short.replace(" ", "")) or ()
     words = content_words(long)
     ordered = _ordered_content(long)
+    key = name_key(long)
     for candidate in ids:
+        entry = ctx.rules.organization(candidate)
+        # The gazetteer knows this body only by its acronym ("CERT NZ"): nothing contradicts the text.
+        if entry is not None and all(n.replace(" ", "") in {a.lower().replace(" ", "").replace("-", "")
+                                                             for a in entry.acronyms}
+                                     for n in (name_key(entry.name), *(name_key(a) for a in entry.aliases))):
+            return candidate, candidate, None
         for names, name_order in zip(ctx.org_names.get(candidate, []), ctx.org_name_orders.get(candidate, [])):
             # Nearly all the document's words are the gazetteer's ("Inter-regional Crime Research
             # Institute" for UNICRI), or the names open the same way and differ only at the end
@@ -503,6 +510,9 @@ def _resolve_definition(short: str, long: str, ctx: Context, doc: Doc, long_star
             prefix = min(3, len(ordered))
             if prefix >= 3 and ordered[:prefix] == name_order[:prefix]:
                 return candidate, candidate, None
+        # Names are head-final: "U.S. Cybersecurity and Infrastructure Security Agency" is CISA.
+        if entry is not None and any(key.endswith(" " + name_key(n)) for n in (entry.name, *entry.aliases)):
+            return candidate, candidate, None
     span = doc.char_span(long_start, long_end, alignment_mode="expand")
     if _names_a_kind(short, long, ctx.lexicon) and not ids:
         return None, None, None

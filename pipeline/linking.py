@@ -278,6 +278,13 @@ def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
         if j in org_tokens or word in _SKIP or word in cues.possessive and (j - 1) in org_tokens:
             j -= 1
             continue
+        if word in cues.possessive and j >= 1 and tokens[j - 1].text[:1].isupper():
+            # "New Zealand's National Cyber Security Centre": a country (or any proper name)
+            # owning the organization leaves it where it stands.
+            j -= 1
+            while j >= clause_start and tokens[j].text[:1].isupper() and j not in org_tokens:
+                j -= 1
+            continue
         if word == "as" and j >= 2 and words[j - 1] == "well" and words[j - 2] == "as":
             j -= 3       # "X as well as Y"
             continue
