@@ -332,11 +332,9 @@ def _opens_with(sent: _Sentence, start: int, phrases: list[tuple[str, ...]]) -> 
 
 
 def _previous_body(sentences: list[_Sentence], index: int) -> _Sentence | None:
-    for k in range(index - 1, max(-1, index - 3), -1):
-        if sentences[k].seg.kind in (BODY, ANSWER):
-            return sentences[k]
-        return None
-    return None
+    """The sentence just before, if it is running text (not a heading or a question)."""
+    previous = sentences[index - 1]
+    return previous if previous.seg.kind in (BODY, ANSWER) else None
 
 
 def _is_list_item(sent: _Sentence) -> bool:
