@@ -34,7 +34,7 @@ def devset_dataset(tmp_path_factory):
 def test_devset_floors(devset_dataset):
     score = score_dataset(devset_dataset, DATA / "devset" / "gold")
     assert score.orgs.f1 >= 0.90, score.line()
-    assert score.links.f1 >= 0.38, score.line()
+    assert score.links.f1 >= 0.41, score.line()
     # Passage 14 names two national agencies with the same name, "National Cyber Security
     # Centre" (NCSC NZ and NCSC UK). They are two organizations here, but name matching
     # cannot tell them apart, so the scorer counts them as a split and a merge each.
