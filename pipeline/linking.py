@@ -293,6 +293,8 @@ def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
                 return "actor"   # a comma closing an introductory phrase, not "X, Y and Z"
             j -= 1
             continue
+        if word in ("example", "instance") and j >= 1 and words[j - 1] == "for":
+            return "actor"       # "(for example, the GGE and the OEWG)" introduces examples, not receivers
         if word in cues.receivers:
             return "receiver"
         if word in cues.openers:

@@ -23,7 +23,8 @@ _LINE = re.compile(r"[^\n]+")
 _NUMBERED = re.compile(r"^\s*(?:#{1,6}\s+|(?:\d{1,2}(?:\.\d{1,2})*|[IVXivx]{1,4}|[A-Za-z])[.)]\s+)")
 _LEAD = re.compile(
     r"^\s*((?:\d{1,2}[.)]\s+)?[A-Z][\w'’-]*(?:[ \t]+(?:[A-Z][\w'’-]*|and|of|for|the|in|on|to|&)){0,7}):[ \t]+(?=\S)")
-_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+# A footnote number may follow the final punctuation: 'titled "Cyberspace."1 It ...'.
+_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?:(?<=[\"'”’)\]])\d{1,3})?(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 _ABBREVIATION = re.compile(
     r"(?:\b(?:e\.g|i\.e|vs|cf|al|approx|art|arts|fig|figs|mr|mrs|ms|dr|prof|st|inc|ltd|co|corp|jr|sr|"
     r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|para|paras|vol|ed|eds|op|pp|p)|\b[A-Z]|\b(?:[A-Z]\.)+[A-Z])$",

@@ -114,3 +114,9 @@ def test_definite_description_points_back(extract):
     ex = extract("The European Cybercrime Centre (EC3) opened in 2013 in The Hague.\n\n"
                  "The Centre also offers training programs for prosecutors.")
     assert ("ec3", "capacity_building", "anaphora") in links(ex)
+
+
+def test_for_example_introduces_actors_not_receivers(extract):
+    ex = extract("UN groups (for example, the OEWG) and industry coalitions (for example, the Cybersecurity Tech "
+                 "Accord) develop norms of responsible state behaviour.")
+    assert ("un_oewg", "norm_development") in pairs(ex)

@@ -42,3 +42,9 @@ def test_body_sentences_are_not_headings():
     assert not is_heading_line("the quick brown fox jumps over the lazy dog")
     assert is_heading_line("Facilitating Cooperation And Coordination")
     assert is_heading_line("II. Norms")
+
+
+def test_footnote_number_after_a_sentence_does_not_glue_sentences():
+    text = "They convened a workshop titled “Cyberspace and Geopolitics.”1 It brought together experts."
+    spans = [text[a:b] for a, b in split_sentences(text, 0, len(text))]
+    assert spans == ["They convened a workshop titled “Cyberspace and Geopolitics.”1", "It brought together experts."]
