@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from spacy.tokens import Doc
 
 from pipeline.acronyms import find_definition_spans
-from pipeline.linking import Link, link_document
+from pipeline.linking import link_document
 from pipeline.names import content_words, name_key
 from pipeline.nlp import (FUNCTION_PATTERNS, FUNCTION_PHRASES, ORG_ACRONYMS, ORG_NAMES, ORG_PATTERNS,
                           is_english_word)
@@ -211,7 +211,7 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
     orgs = {k: v for k, v in orgs.items() if k in {m.key for m in mentions}}
 
     # FUNCTION mentions: never inside an organization name ("Crime Research Institute").
-    taken = _occupied(mentions)
+    taken = _Intervals(mentions)
     fn_candidates = [
         _Candidate(s.start_char, s.end_char, "phrase", s.id_, f"{s.id_}/phrase", ctx.rule_files.get(s.id_, ""))
         for s in doc.spans.get(FUNCTION_PHRASES, [])
@@ -243,9 +243,8 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
          for group in by_function.values() for c in _phrases_then_patterns(group)),
         key=lambda m: (m.start, m.end, m.key))
 
-    segments = segment(text, tuple(ctx.rules.linking.get("question_markers", ())) or None,
-                       tuple(ctx.rules.linking.get("answer_markers", ())) or None) \
-        if ctx.rules.linking.get("question_markers") else segment(text)
+    segments = segment(text, tuple(ctx.rules.linking.get("question_markers", ())),
+                       tuple(ctx.rules.linking.get("answer_markers", ())))
     links = link_document(doc, segments, mentions, functions, ctx.rules.linking, ctx.lexicon.heads)
     all_mentions = sorted(mentions + functions, key=lambda m: (m.start, m.end, m.label))
     return Extraction(all_mentions, orgs, links)
@@ -322,9 +321,6 @@ class _Intervals:
         k = bisect.bisect_left(self.starts, end)   # intervals starting before `end`
         return k > 0 and self.ends[k - 1] > start
 
-
-def _occupied(mentions: list[Mention]) -> _Intervals:
-    return _Intervals(mentions)
 
 
 def _headline(text: str, offset: int) -> bool:

@@ -31,7 +31,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline.corpus import MAX_CHARS
 from pipeline.names import fold_spelling, surface_variants
-from pipeline.rules import Rules, pattern_anchors, thaw
+from pipeline.rules import Rules, thaw
 
 ORG_NAMES, ORG_ACRONYMS, ORG_PATTERNS = "org_names", "org_acronyms", "org_patterns"
 FUNCTION_PHRASES, FUNCTION_PATTERNS = "function_phrases", "function_patterns"

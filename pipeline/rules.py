@@ -580,11 +580,6 @@ def _anchors(pattern: list[dict]) -> set[str]:
     return words
 
 
-def pattern_anchors(pattern: list[dict]) -> set[str]:
-    """Public name of :func:`_anchors` for the matcher builder."""
-    return _anchors(pattern)
-
-
 def _can_backtrack_catastrophically(pattern: str) -> bool:
     """True when an unbounded repetition contains another unbounded repetition.
 

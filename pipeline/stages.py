@@ -206,8 +206,8 @@ class _Previous:
     """The last run's extraction, to copy the rows of unchanged documents instead of extracting them again."""
 
     def __init__(self, work: Path, fingerprint: str):
-        self.rows: dict[str, dict[str, pa.Table]] = {}
         self.hashes: dict[str, str] = {}
+        self.runs: dict[str, dict[str, tuple[int, int]]] = {}
         index = work / "extract_index.parquet"
         try:
             meta = (pq.read_schema(index).metadata or {}).get(b"fingerprint", b"").decode()
@@ -218,13 +218,23 @@ class _Previous:
                            for name in ("mentions", "links", "local_orgs")}
         except (OSError, pa.ArrowInvalid, ValueError):
             self.hashes = {}
+            return
+        # Work tables are in document order, so each document's rows are one run:
+        # find the runs once instead of scanning the whole table for every shard.
+        for name, table in self.tables.items():
+            runs: dict[str, tuple[int, int]] = {}
+            for i, doc_id in enumerate(table.column("doc_id").to_pylist()):
+                start, _ = runs.get(doc_id, (i, i))
+                runs[doc_id] = (start, i + 1)
+            self.runs[name] = runs
 
     def reusable(self, doc_index: dict) -> set:
         return {d for d, h in doc_index.items() if self.hashes.get(d) == h}
 
     def rows_of(self, name: str, doc_ids: list[str]) -> pa.Table:
-        table = self.tables[name]
-        return table.filter(pc.is_in(table.column("doc_id"), value_set=pa.array(doc_ids, pa.string())))
+        table, runs = self.tables[name], self.runs[name]
+        pieces = [table.slice(start, end - start) for start, end in (runs[d] for d in doc_ids if d in runs)]
+        return pa.concat_tables(pieces) if pieces else table.slice(0, 0)
 
 
 def _in_document_order(order: list[str], fresh: pa.Table, reused: pa.Table | None) -> pa.Table:

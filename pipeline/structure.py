@@ -100,16 +100,19 @@ def _rstrip(text: str, start: int, end: int) -> int:
     return end
 
 
-def segment(text: str, question_markers: tuple[str, ...] = (r"^(?:Q\d*[.:)]|Question\s*\d*[.:])\s*",),
-            answer_markers: tuple[str, ...] = (r"^(?:A(?:ns(?:wer)?)?\s*\d*[.:)])\s*",)) -> list[Segment]:
+QUESTION_MARKERS = (r"^(?:Q\d*[.:)]|Question\s*\d*[.:])\s*",)
+ANSWER_MARKERS = (r"^(?:A(?:ns(?:wer)?)?\s*\d*[.:)])\s*",)
+
+
+def segment(text: str, question_markers: tuple[str, ...] = (), answer_markers: tuple[str, ...] = ()) -> list[Segment]:
     """Segments of a document in order, each with its kind and scope.
 
     Headings and paragraph leads scope every following segment up to the next
     heading or lead; a question scopes the paragraphs that answer it, up to
     the next question or heading.
     """
-    questions = [re.compile(p) for p in question_markers]
-    answers = [re.compile(p) for p in answer_markers]
+    questions = [re.compile(p) for p in question_markers or QUESTION_MARKERS]
+    answers = [re.compile(p) for p in answer_markers or ANSWER_MARKERS]
     segments: list[Segment] = []
     scope = -1
     for p_index, para in enumerate(_PARAGRAPH.finditer(text)):
