@@ -194,7 +194,47 @@ def organization_rows(resolution: Resolution, stats: MentionStats, rules) -> lis
             "doc_ids": sorted(stats.documents[org_id]), "functions": sorted(functions_of[org_id]),
             "acronym_conflicts": sorted(resolution.conflicts.get(org_id, ())),
         })
+    return disambiguate_names(rows, rules)
+
+
+_COUNTRY_CODE = re.compile(r".+?[\s-]([A-Z]{2})")
+_COUNTRY_SHOWN = {"GB": "UK"}
+
+
+def disambiguate_names(rows: list[dict], rules) -> list[dict]:
+    """Give every organization a name of its own and aliases that name it alone.
+
+    Several countries call their agency "National Cyber Security Centre"; two
+    rows with one name would leave an analyst guessing. Organizations sharing a
+    name get a qualifier: the country (gazetteer ``country``, or the code of an
+    acronym such as "NCSC NZ"), else the acronym, else the id. A name or alias
+    that several organizations of the table share moves from ``aliases`` to
+    ``shared_names``, so looking an organization up by alias gives one answer.
+    """
+    owners: dict[str, set] = defaultdict(set)
+    for row in rows:
+        for text in (row["name"], *row["aliases"]):
+            owners[name_key(text)].add(row["org_id"])
+    for row in rows:
+        shared = sorted(a for a in row["aliases"] if len(owners[name_key(a)]) > 1)
+        bare = row["name"]
+        if len(owners[name_key(bare)]) > 1:
+            row["name"] = f"{bare} ({_qualifier(row, rules)})"
+            shared = sorted({*shared, bare})
+        row["aliases"] = [a for a in row["aliases"] if a not in shared]
+        row["shared_names"] = shared
     return rows
+
+
+def _qualifier(row: dict, rules) -> str:
+    entry = rules.organization(row["org_id"])
+    if entry is not None and entry.country:
+        return _COUNTRY_SHOWN.get(entry.country, entry.country)
+    for acronym in sorted(a for a in (row["acronym"], *row["aliases"]) if a):
+        match = _COUNTRY_CODE.fullmatch(acronym)
+        if match and acronym.isupper():
+            return match.group(1)
+    return row["acronym"] or row["org_id"]
 
 
 def _choose(forms: Counter) -> str:

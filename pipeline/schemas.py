@@ -58,6 +58,7 @@ ORGANIZATIONS = pa.schema([
     ("doc_ids", pa.list_(pa.string())),
     ("functions", pa.list_(pa.string())),
     ("acronym_conflicts", pa.list_(pa.string())),
+    ("shared_names", pa.list_(pa.string())),
 ])
 
 LOCATION = pa.struct([

@@ -70,3 +70,21 @@ def test_evidence_restated_in_a_later_section_collapses_into_one_entry(seed_data
     # The body and the Q&A of the second essay say the same thing almost word for word.
     assert any(len(entry["locations"]) > 1 for entry in unodc["evidence"])
     assert unodc["n_evidence"] == len(unodc["evidence"]) < sum(len(e["locations"]) for e in unodc["evidence"])
+
+
+def test_agencies_sharing_a_name_get_names_and_aliases_of_their_own(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text(
+        "The National Cyber Security Centre (NCSC NZ) and the National Cyber Security Centre (NCSC UK) "
+        "published a joint advisory on ransomware.\n")
+    orgs = build(raw, tmp_path / "out")["organizations"]
+    centres = orgs[orgs["name"].str.startswith("National Cyber Security Centre")].set_index("org_id")
+    assert sorted(centres["name"]) == ["National Cyber Security Centre (NZ)", "National Cyber Security Centre (UK)"]
+    assert centres.loc["ncsc_uk", "acronym"] == "NCSC"
+    for row in centres.itertuples():
+        assert list(row.shared_names) == ["National Cyber Security Centre"]
+        assert "National Cyber Security Centre" not in list(row.aliases)
+    # Every alias left names one organization of the table.
+    owners = orgs.explode("aliases").dropna(subset=["aliases"]).groupby("aliases")["org_id"].nunique()
+    assert (owners == 1).all(), owners[owners > 1]
