@@ -35,7 +35,7 @@ PATTERN_KEYS = {"id", "pattern", "note"}
 ORG_PATTERN_KEYS = {"id", "pattern", "type", "note"}
 EXAMPLE_KEYS = {"text", "match", "no_match", "links", "no_links", "gap", "note"}
 SHAPE_KEYS = {
-    "head_words", "head_types", "connectors", "name_initial_stopwords", "generic_modifiers",
+    "head_words", "head_types", "connectors", "name_initial_stopwords", "generic_modifiers", "place_modifiers",
     "generic_phrases", "non_org_heads", "non_org_names", "examples",
 }
 LINKING_KEYS = {

@@ -34,6 +34,7 @@ class ShapeLexicon:
     connectors: frozenset
     initial_stopwords: frozenset
     generic_modifiers: frozenset
+    place_modifiers: frozenset
     generic_phrases: frozenset
     non_org_heads: frozenset
     non_org_names: frozenset
@@ -47,6 +48,7 @@ class ShapeLexicon:
             connectors=low("connectors"),
             initial_stopwords=low("name_initial_stopwords"),
             generic_modifiers=low("generic_modifiers"),
+            place_modifiers=low("place_modifiers"),
             generic_phrases=frozenset(_singular_key(p) for p in shapes.get("generic_phrases", ())),
             non_org_heads=low("non_org_heads"),
             non_org_names=frozenset(name_key(p) for p in shapes.get("non_org_names", ())),
@@ -204,17 +206,25 @@ def _check(doc: Doc, caps: list[bool], start: int, end: int, first: int, lexicon
     words = [doc[k] for k in range(start, end) if caps[k]]
     if len(words) < 2:
         return None
-    if any(lexicon.is_non_org_head(t.text) for t in words[1:]) or lexicon.is_non_org_head(words[-1].text):
+    # "Budapest Convention", "Council Framework Decision": a document or an event
+    # when a non-organization head follows the last organization head word;
+    # "Cybercrime Convention Committee" is the committee of a convention.
+    last_head = max(i for i, t in enumerate(words) if lexicon.head_of(t.text))
+    if any(lexicon.is_non_org_head(t.text) for t in words[last_head + 1:]) or lexicon.is_non_org_head(words[-1].text):
         return None
     key = name_key(tokens.text)
     if key in lexicon.non_org_names or _singular_key(tokens.text) in lexicon.generic_phrases:
         return None
     modifiers = [t for t in words if not lexicon.head_of(t.text)]
-    if len(words) == 2 and len(modifiers) == 1 and not modifiers[0].is_upper and _common_word(modifiers[0].lower_):
+    if len(words) == 2 and len(modifiers) == 1 and modifiers[0] is words[0] and not modifiers[0].is_upper \
+            and modifiers[0].lower_ not in lexicon.place_modifiers and _common_word(modifiers[0].lower_):
         return None      # "Trust Fund", "Police Office", "Steering Committee": a kind, not a name
     if all(t.lower_ in lexicon.generic_modifiers for t in modifiers):
         plural_head = any(lexicon.head_of(t.text) and lexicon.head_of(t.text) != t.lower_ for t in words)
-        if plural_head or len(words) <= 2:
+        # "European Commission", "World Bank": a place or the world before one
+        # singular head makes a name; "Regional Centre", "Working Group" stay kinds.
+        placed = any(t.lower_ in lexicon.place_modifiers for t in modifiers)
+        if plural_head or (len(words) <= 2 and not placed):
             return None
     letters = [c for c in tokens.text if c.isalpha()]
     if len(words) > 2 and sum(1 for c in letters if c.isupper()) > 0.8 * len(letters):

@@ -46,8 +46,11 @@ def test_devset_without_the_gazetteer_entries_of_its_organizations(tmp_path, dev
     rules = tmp_path / "rules"
     removed = ablate_gazetteer(RULES, DATA / "devset" / "gold", rules)
     assert len(removed) > 40
+    # The copy reads as the pipeline reads rules: "on" stays a connector word, not True.
+    from pipeline.rules import load_rules
+    assert load_rules(rules).shapes == load_rules(RULES).shapes
     raw = devset_dataset.parent / "raw"
     out = tmp_path / "out"
     assert main(["run", "--raw", str(raw), "--out", str(out), "--rules", str(rules)]) in (0, 1)
     score = score_dataset(out, DATA / "devset" / "gold")
-    assert score.orgs.recall >= 0.50 and score.orgs.precision >= 0.90, score.line()
+    assert score.orgs.recall >= 0.60 and score.orgs.precision >= 0.90, score.line()

@@ -13,6 +13,20 @@ from pathlib import Path
 import yaml
 
 from pipeline.evaluation.gold import gold_keys, norm
+from pipeline.yamlsafe import load_yaml
+
+
+def _read(path: Path):
+    """A rule file as plain data, read the way the pipeline reads it ("on" stays a word, not True)."""
+    return _plain(load_yaml(path))
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 def gold_names(gold_dir: Path) -> tuple[set, set]:
@@ -31,7 +45,7 @@ def ablate_gazetteer(rules_dir: Path, gold_dir: Path, target: Path) -> set[str]:
     shutil.copytree(rules_dir, target)
     removed: set[str] = set()
     files = sorted((target / "organizations").glob("*.yml"))
-    data = {path: yaml.safe_load(path.read_text(encoding="utf-8")) for path in files}
+    data = {path: _read(path) for path in files}
     for content in data.values():
         for entry in content.get("organizations") or []:
             keys = {norm(entry["name"]), *(norm(a) for a in entry.get("aliases") or [])}
@@ -55,7 +69,7 @@ def ablate_gazetteer(rules_dir: Path, gold_dir: Path, target: Path) -> set[str]:
             {"text": "placeholder", "no_match": ["placeholder"]}]
         path.write_text(yaml.safe_dump(content, sort_keys=False, allow_unicode=True), encoding="utf-8")
     for path in sorted(target.glob("*.yml")):
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+        content = _read(path)
         if isinstance(content, dict) and "examples" in content:
             content["examples"] = _examples_without(content["examples"], removed)
         if isinstance(content, dict) and "functions" in content:
