@@ -28,11 +28,13 @@ from pipeline.acronyms import find_definition_spans
 from pipeline.linking import link_document
 from pipeline.names import content_words, name_key
 from pipeline.nlp import (FUNCTION_PATTERNS, FUNCTION_PHRASES, ORG_ACRONYMS, ORG_NAMES, ORG_PATTERNS,
-                          is_english_word)
-from pipeline.shapes import ShapeLexicon, find_shaped_names, org_type_for
+                          _english_word as is_common_word, is_english_word)
+from pipeline.members import ContextLexicon, find_context_names
+from pipeline.shapes import ShapeLexicon, find_fused_team_names, find_shaped_names, org_type_for
 from pipeline.structure import segment
 
-PRIORITY = {"definition": 0, "gazetteer": 1, "pattern": 2, "shape": 3, "acronym": 4, "document_acronym": 4}
+PRIORITY = {"definition": 0, "gazetteer": 1, "pattern": 2, "shape": 3, "acronym": 4, "document_acronym": 4,
+            "context": 5}
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +90,7 @@ class Context:
     rule_files: dict        # kind -> rule file, for provenance
     org_name_orders: dict = field(default_factory=dict)   # gazetteer id -> content words of each name, in order
     word_index: dict = field(default_factory=dict)        # content word -> gazetteer ids whose names hold it
+    context_lexicon: ContextLexicon | None = None
 
     @classmethod
     def build(cls, rules, nlp) -> "Context":
@@ -110,7 +113,7 @@ class Context:
                 for word in words:
                     word_index.setdefault(word, set()).add(org_id)
         return cls(nlp, rules, ShapeLexicon.from_rules(rules.shapes), name_index, acronym_index, org_names, files,
-                   orders, word_index)
+                   orders, word_index, ContextLexicon.from_rules(rules.shapes, rules.places))
 
 
 @dataclass(slots=True)
@@ -170,7 +173,7 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
 
     # 3 and 4. Generic token patterns and organization-shaped names.
     generic = [(s, "pattern", f"pattern:{s.kb_id_}", "rules/org_patterns.yml") for s in doc.spans.get(ORG_PATTERNS, [])]
-    shaped = find_shaped_names(doc, ctx.lexicon, known_tokens)
+    shaped = find_shaped_names(doc, ctx.lexicon, known_tokens) + find_fused_team_names(doc, known_tokens)
     # Headlines capitalize every word, so a shape found only in a headline
     # ("Partners Announce New Global Fund") is kept only if the body names it too.
     in_body = {name_key(s.text) for s in shaped if not _headline(text, s.start_char)}
@@ -203,6 +206,16 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
                                          "definition:acronym_use", "pipeline/acronyms.py"))
 
     chosen = _select(candidates)
+    # 6. Names only their context shows: owners and list members (pipeline.members).
+    if ctx.context_lexicon is not None:
+        taken = [(span.start, span.end) for c in chosen
+                 if (span := doc.char_span(c.start, c.end, alignment_mode="expand")) is not None]
+        for f in find_context_names(doc, taken, ctx.context_lexicon, is_common_word):
+            name = text[f.start:f.end]
+            key = ctx.name_index.get(name_key(name)) or f"new:{name_key(name)}"
+            org_for(key, name, None if key.startswith("new:") else key)
+            chosen.append(_Candidate(f.start, f.end, "context", key, f.rule_id, "rules/org_shapes.yml"))
+        chosen.sort(key=lambda c: c.start)
     mentions: list[Mention] = []
     for c in chosen:
         local = orgs.get(c.key) or org_for(c.key, text[c.start:c.end], c.key if not c.key.startswith("new:") else None)
@@ -324,12 +337,17 @@ class _Intervals:
 
 
 def _headline(text: str, offset: int) -> bool:
-    """The line around ``offset`` is a title-case line of five or more words."""
+    """The line around ``offset`` is a title-case line of five to twenty words.
+
+    Longer lines are sentences full of names ("The U.S. Cybersecurity and
+    Infrastructure Security Agency (CISA), Australian Cyber Security Centre ..."),
+    not headlines.
+    """
     start = text.rfind("\n", 0, offset) + 1
     end = text.find("\n", offset)
     words = re.findall(r"[A-Za-z][\w'’-]*", text[start:end if end >= 0 else len(text)])
     content = [w for w in words if w.lower() not in _NAME_JOINERS and len(w) > 3]
-    return len(words) >= 5 and bool(content) and sum(w[0].isupper() for w in content) >= 0.75 * len(content)
+    return 5 <= len(words) <= 20 and bool(content) and sum(w[0].isupper() for w in content) >= 0.75 * len(content)
 
 
 def _capitalized(span) -> bool:

@@ -198,7 +198,7 @@ def organization_rows(resolution: Resolution, stats: MentionStats, rules) -> lis
 
 
 _COUNTRY_CODE = re.compile(r".+?[\s-]([A-Z]{2})")
-_COUNTRY_SHOWN = {"GB": "UK"}
+_COUNTRY_ALIASES = {"UK": "GB"}
 
 
 def disambiguate_names(rows: list[dict], rules) -> list[dict]:
@@ -207,7 +207,8 @@ def disambiguate_names(rows: list[dict], rules) -> list[dict]:
     Several countries call their agency "National Cyber Security Centre"; two
     rows with one name would leave an analyst guessing. Organizations sharing a
     name get a qualifier: the country (gazetteer ``country``, or the code of an
-    acronym such as "NCSC NZ"), else the acronym, else the id. A name or alias
+    acronym such as "NCSC NZ", named as in ``rules/places.yml``), else the
+    acronym, else the id. A name or alias
     that several organizations of the table share moves from ``aliases`` to
     ``shared_names``, so looking an organization up by alias gives one answer.
     """
@@ -227,13 +228,16 @@ def disambiguate_names(rows: list[dict], rules) -> list[dict]:
 
 
 def _qualifier(row: dict, rules) -> str:
+    countries = (getattr(rules, "places", None) or {}).get("countries") or {}
     entry = rules.organization(row["org_id"])
-    if entry is not None and entry.country:
-        return _COUNTRY_SHOWN.get(entry.country, entry.country)
-    for acronym in sorted(a for a in (row["acronym"], *row["aliases"]) if a):
+    code = entry.country if entry is not None else None
+    for acronym in sorted(a for a in (row["acronym"], *row["aliases"]) if a and not code):
         match = _COUNTRY_CODE.fullmatch(acronym)
         if match and acronym.isupper():
-            return match.group(1)
+            code = _COUNTRY_ALIASES.get(match.group(1), match.group(1))
+            break
+    if code:
+        return (countries.get(code) or (code,))[0]
     return row["acronym"] or row["org_id"]
 
 

@@ -36,8 +36,9 @@ ORG_PATTERN_KEYS = {"id", "pattern", "type", "note"}
 EXAMPLE_KEYS = {"text", "match", "no_match", "links", "no_links", "gap", "note"}
 SHAPE_KEYS = {
     "head_words", "head_types", "connectors", "name_initial_stopwords", "generic_modifiers", "place_modifiers",
-    "generic_phrases", "non_org_heads", "non_org_names", "examples",
+    "generic_phrases", "non_org_heads", "non_org_names", "list_kinds", "list_openers", "examples",
 }
+PLACE_KEYS = {"countries", "regions", "examples"}
 LINKING_KEYS = {
     "actor_openers", "receiver_prepositions", "possessive_markers", "topic_cues",
     "other_agent_cues", "anaphors", "anaphor_heads", "example_openers", "question_markers",
@@ -129,6 +130,7 @@ class Rules:
     linking: dict
     examples: tuple[Example, ...]
     files: dict = field(default_factory=dict)  # relative path -> sha256
+    places: dict = field(default_factory=dict)  # countries: code -> names; regions: names
 
     @property
     def fingerprint(self) -> str:
@@ -247,6 +249,8 @@ class _Checker:
 
         shapes = self._wordlists(self.rules_dir / "org_shapes.yml", SHAPE_KEYS, examples)
         linking = self._wordlists(self.rules_dir / "linking.yml", LINKING_KEYS, examples)
+        places = self._wordlists(self.rules_dir / "places.yml", PLACE_KEYS, examples)
+        places.pop("_lines", None)
         for key in ("question_markers", "answer_markers"):
             for i, pattern in enumerate(linking.get(key, ())):
                 self._check_regex(self.rules_dir / "linking.yml", linking.get("_lines", {}).get(key, 1), pattern)
@@ -257,7 +261,7 @@ class _Checker:
         linking.pop("_lines", None)
         shapes.pop("_lines", None)
         return Rules(tuple(organizations), tuple(functions), tuple(org_patterns), shapes, linking,
-                     tuple(examples), hashes)
+                     tuple(examples), hashes, places)
 
     # -- sections --------------------------------------------------------------
     def _entries(self, path: Path, entries: Any, what: str) -> Iterable[tuple[int, dict]]:
@@ -394,6 +398,9 @@ class _Checker:
         for key, value in data.items():
             if key == "examples":
                 examples += self._examples(path, value, required=True)
+            elif isinstance(value, dict) and any(isinstance(v, list) for v in value.values()):
+                out[key] = {str(k): self._strings(path, data.key_lines.get(key, 1), v, f"{key}: {k}")
+                            for k, v in value.items()}
             elif isinstance(value, dict):
                 out[key] = {str(k): (str(v) if v is not None else None) for k, v in value.items()}
             else:

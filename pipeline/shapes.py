@@ -18,6 +18,7 @@ gazetteer or an acronym definition supplies the full name; lowercase names
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
@@ -149,6 +150,19 @@ def find_shaped_names(doc: Doc, lexicon: ShapeLexicon, known: set[int]) -> list[
             cursor = resume
         i = last_cap + 1
     return spans
+
+
+_FUSED_TEAM = re.compile(r"[A-Za-z]{2,}(CERT|CSIRT|CIRT|SIRT)")
+
+
+def find_fused_team_names(doc: Doc, known: set[int]) -> list[Span]:
+    """One-word response teams: a name fused with CERT ("AfricaCERT", "tunCERT", "KrCERT").
+
+    Spelled with its lowercase part, such a word is nothing but a name; all
+    capitals ("APCERT") it is an acronym the gazetteer or a definition handles.
+    """
+    return [Span(doc, t.i, t.i + 1, label="ORG", kb_id=f"shape:{_FUSED_TEAM.fullmatch(t.text).group(1).lower()}")
+            for t in doc if t.i not in known and not t.is_upper and _FUSED_TEAM.fullmatch(t.text)]
 
 
 def _name_in_run(doc: Doc, caps: list[bool], run_start: int, run_end: int, lexicon: ShapeLexicon,

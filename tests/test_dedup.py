@@ -80,7 +80,8 @@ def test_agencies_sharing_a_name_get_names_and_aliases_of_their_own(tmp_path):
         "published a joint advisory on ransomware.\n")
     orgs = build(raw, tmp_path / "out")["organizations"]
     centres = orgs[orgs["name"].str.startswith("National Cyber Security Centre")].set_index("org_id")
-    assert sorted(centres["name"]) == ["National Cyber Security Centre (NZ)", "National Cyber Security Centre (UK)"]
+    assert sorted(centres["name"]) == ["National Cyber Security Centre (New Zealand)",
+                                    "National Cyber Security Centre (United Kingdom)"]
     assert centres.loc["ncsc_uk", "acronym"] == "NCSC"
     for row in centres.itertuples():
         assert list(row.shared_names) == ["National Cyber Security Centre"]

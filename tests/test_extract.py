@@ -105,3 +105,32 @@ def test_country_code_in_an_acronym_picks_that_country(extract):
                  "Security Centre (NCSC UK) released an advisory.")
     keys = [key for text, key in orgs(ex) if text.startswith("NCSC")]
     assert keys[1] == "ncsc_uk" and keys[0] != "ncsc_uk" and keys[0].startswith("new:")
+
+
+def test_list_members_and_owners_without_head_words(extract):
+    # A real sentence (tests/data/devset/passages/20): "Lumen" is an English word and
+    # stays out; Black Lotus Labs, Microsoft and NTT are found from their context alone.
+    ex = extract("Burt said Microsoft’s Digital Crimes Unit (DCU) led the investigation. Its partners include "
+                 "FS-ISAC, ESET, Lumen’s Black Lotus Labs, NTT, and Symantec, a division of Broadcom.")
+    found = dict(orgs(ex))
+    assert found["NTT"] == "new:ntt" and found["Black Lotus Labs"] == "new:black lotus labs"
+    assert "Microsoft" in found and "Lumen" not in found
+    rule_of = {m.text: m.rule_id for m in ex.mentions}
+    assert rule_of["NTT"] == "context:list_member"
+
+
+def test_an_unlisted_owner_is_an_organization_but_a_country_is_not(extract):
+    ex = extract("Canada’s Communications Security Establishment and Northwind Analytics’s Threat Research Unit "
+                 "published a joint report on ransomware that targets hospitals and schools.")
+    found = dict(orgs(ex))
+    assert found.get("Northwind Analytics") == "new:northwind analytics"
+    assert "Canada" not in found and "Communications Security Establishment" in found
+
+
+def test_a_long_sentence_full_of_names_is_not_a_headline(extract):
+    # The first sentence of a joint advisory (devset passage 14): 40 words, most capitalized.
+    ex = extract("The U.S. Cybersecurity and Infrastructure Security Agency (CISA), Australian Cyber Security Centre "
+                 "(ACSC), Canada’s Communications Security Establishment, and the Halden Cyber Defence Centre are "
+                 "releasing a Joint Cybersecurity Advisory: Technical Approaches to Uncovering and Remediating "
+                 "Malicious Activity.")
+    assert ("Halden Cyber Defence Centre", "new:halden cyber defense center") in orgs(ex)

@@ -33,7 +33,7 @@ def devset_dataset(tmp_path_factory):
 
 def test_devset_floors(devset_dataset):
     score = score_dataset(devset_dataset, DATA / "devset" / "gold")
-    assert score.orgs.f1 >= 0.90, score.line()
+    assert score.orgs.f1 >= 0.92, score.line()
     assert score.links.f1 >= 0.41, score.line()
     # Passage 14 names two agencies called "National Cyber Security Centre" (NCSC NZ and
     # NCSC UK): two organizations, each with a qualified name, neither split nor merged.
@@ -53,4 +53,4 @@ def test_devset_without_the_gazetteer_entries_of_its_organizations(tmp_path, dev
     out = tmp_path / "out"
     assert main(["run", "--raw", str(raw), "--out", str(out), "--rules", str(rules)]) in (0, 1)
     score = score_dataset(out, DATA / "devset" / "gold")
-    assert score.orgs.recall >= 0.60 and score.orgs.precision >= 0.90, score.line()
+    assert score.orgs.recall >= 0.73 and score.orgs.precision >= 0.92, score.line()

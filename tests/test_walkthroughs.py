@@ -205,10 +205,10 @@ def test_paste_keeps_the_file_valid_and_aligned(tmp_path):
 
 def test_readme_documents_every_rule_file_and_key():
     from pipeline.rules import (EXAMPLE_KEYS, FUNCTION_KEYS, LINKING_KEYS, ORG_KEYS, ORG_PATTERN_KEYS,
-                                SHAPE_KEYS, rule_files)
+                                PLACE_KEYS, SHAPE_KEYS, rule_files)
     text = README.read_text(encoding="utf-8")
     documented = set(re.findall(r"`([a-z_]+)`", text))
-    for keys in (ORG_KEYS, FUNCTION_KEYS, ORG_PATTERN_KEYS, EXAMPLE_KEYS, SHAPE_KEYS, LINKING_KEYS):
+    for keys in (ORG_KEYS, FUNCTION_KEYS, ORG_PATTERN_KEYS, EXAMPLE_KEYS, SHAPE_KEYS, LINKING_KEYS, PLACE_KEYS):
         missing = sorted(set(keys) - documented)
         assert not missing, f"rules/README.md does not document {missing}"
     for path in rule_files(RULES):

@@ -1,0 +1,160 @@
+"""Organizations named only by the company they keep: owners and list members.
+
+Many organizations carry no head word a shape rule could see ("Microsoft",
+"ESET", "Europol") and are never defined with an acronym. Two contexts still
+fix them as organizations, whatever their spelling:
+
+* **owners**: a capitalized name in the possessive directly before an
+  organization owns it ("Microsoft's Digital Crimes Unit", "INTERPOL's
+  Cybercrime Directorate", "Lumen's Black Lotus Labs");
+* **list members**: the items of a list that a plural kind of organization
+  introduces ("Its partners include FS-ISAC, ESET, NTT and Symantec",
+  "agencies (e.g. Eurojust, EEAS, ENISA)", "companies such as Kaspersky").
+
+Guards: a place is neither ("Canada's Communications Security
+Establishment"; "partners such as France"); a single capitalized word that is
+a common English word is not a name ("Commission", "Today's"); items run only
+over capitalized words, so a list stops at the first lowercase word that is
+not a connector. The word lists (kinds, openers) are in ``rules/org_shapes.yml``
+and the places in ``rules/places.yml``. Pure functions over a parsed Doc.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from pipeline.names import name_key
+
+_POSSESSIVE = {"'s", "’s", "'", "’"}
+_SEPARATORS = {",", "and", "or", "&", "as", "well"}
+_ITEM_JOINERS = {"of", "for", "on", "and", "the", "&", "-", "de"}
+MAX_ITEM_TOKENS = 6
+
+
+@dataclass(frozen=True)
+class ContextLexicon:
+    """The word lists this module reads, lowercased."""
+
+    kinds: frozenset            # plural kinds of organization that open a list
+    openers: tuple              # token sequences between the kind and the list
+    places: frozenset           # name keys of countries and regions
+    stopwords: frozenset        # words that never open a name
+
+    @classmethod
+    def from_rules(cls, shapes: dict, places: dict) -> "ContextLexicon":
+        place_names = [n for names in (places.get("countries") or {}).values() for n in names]
+        place_names += list(places.get("regions") or ())
+        return cls(
+            kinds=frozenset(str(w).lower() for w in shapes.get("list_kinds", ())),
+            openers=tuple(tuple(str(o).lower().split()) for o in shapes.get("list_openers", ())),
+            places=frozenset(name_key(n) for n in place_names),
+            stopwords=frozenset(str(w).lower() for w in shapes.get("name_initial_stopwords", ())),
+        )
+
+    def is_place(self, text: str) -> bool:
+        return name_key(text) in self.places
+
+
+@dataclass(frozen=True)
+class Found:
+    """A character span the context says is an organization, and which context."""
+
+    start: int
+    end: int
+    rule_id: str
+
+
+def find_context_names(doc: Doc, taken: list[tuple[int, int]], lexicon: ContextLexicon,
+                       common_word) -> list[Found]:
+    """Owners and list members of ``doc`` outside the token ranges in ``taken``.
+
+    Args:
+        taken: (start token, end token) of the organization mentions already
+            chosen; owners are found before them, and nothing found overlaps them.
+        common_word: ``lower -> bool``, true for common English words.
+    """
+    owned_at = {start for start, _ in taken}
+    busy = bytearray(len(doc))
+    for start, end in taken:
+        busy[start:end] = b"\x01" * (end - start)
+    found: list[Found] = []
+
+    def accept(start: int, end: int, rule_id: str) -> None:
+        if end <= start or any(busy[start:end]):
+            return
+        words = [t for t in doc[start:end] if t.is_alpha or "-" in t.text]
+        if not words or lexicon.is_place(doc[start:end].text) or doc[start].lower_ in lexicon.stopwords:
+            return
+        if len(words) == 1 and not words[0].is_upper and common_word(words[0].lower_):
+            return
+        busy[start:end] = b"\x01" * (end - start)
+        found.append(Found(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), rule_id))
+
+    # Owners: "Microsoft ’s [Digital Crimes Unit]".
+    for i, token in enumerate(doc):
+        if token.text in _POSSESSIVE and i + 1 in owned_at and i > 0 and _capital(doc[i - 1]):
+            start = i - 1
+            while start - 1 >= 0 and i - start < 4 and _capital(doc[start - 1]) and not busy[start - 1]:
+                start -= 1
+            while start < i - 1 and doc[start].lower_ in lexicon.stopwords:
+                start += 1
+            accept(start, i, "context:owner")
+
+    # List members: "partners include A, B and C".
+    for i, token in enumerate(doc):
+        if token.lower_ not in lexicon.kinds:
+            continue
+        k = _after_opener(doc, i + 1, lexicon.openers)
+        if k is None:
+            continue
+        for start, end in _items(doc, k):
+            accept(start, end, "context:list_member")
+    return sorted(found, key=lambda f: f.start)
+
+
+def _capital(token) -> bool:
+    return token.text[:1].isupper() and any(c.isalpha() for c in token.text)
+
+
+def _after_opener(doc: Doc, k: int, openers: tuple) -> int | None:
+    """The token after "such as" / "including" / "(e.g." following a kind word, or None."""
+    if k < len(doc) and doc[k].text == "(":
+        k += 1
+    for opener in openers:
+        words = [t.lower_ for t in doc[k:k + len(opener)]]
+        if tuple(words) == opener:
+            k += len(opener)
+            while k < len(doc) and doc[k].text in (",", ":"):
+                k += 1
+            return k
+    return None
+
+
+def _items(doc: Doc, k: int):
+    """(start, end) token ranges of the capitalized items of a list starting at token ``k``."""
+    n = len(doc)
+    while k < n:
+        while k < n and (doc[k].lower_ in _SEPARATORS or doc[k].lower_ == "the"):
+            k += 1
+        if k >= n or not _capital(doc[k]):
+            return
+        start = end = k
+        while end < n and end - start < MAX_ITEM_TOKENS:
+            token = doc[end]
+            if _capital(token):
+                end += 1
+            elif token.lower_ in _ITEM_JOINERS and token.lower_ != "and" and end + 1 < n and _capital(doc[end + 1]):
+                end += 1
+            else:
+                break
+        if "\n" in doc[start:end].text:
+            return
+        yield start, end
+        k = end
+        # "Lumen's Black Lotus Labs": the owner and what it owns are both items.
+        if k + 1 < n and doc[k].text in _POSSESSIVE and _capital(doc[k + 1]):
+            k += 1
+            continue
+        if k < n and doc[k].lower_ not in _SEPARATORS:
+            return
