@@ -21,6 +21,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
+from spacy.attrs import IS_SPACE, IS_UPPER, LOWER, ORTH, SPACY
 from spacy.tokens import Doc, Span
 
 from pipeline.names import name_key
@@ -77,27 +80,58 @@ def _singular_key(text: str) -> str:
     return " ".join(words)
 
 
-_CAP_CACHE: dict[str, bool] = {}
+_HYPHENS = ("-", "\u2010", "\u2011")
+_ATTRS = [ORTH, SPACY, IS_SPACE, IS_UPPER, LOWER]
 
 
-def _cap_text(text: str) -> bool:
-    cached = _CAP_CACHE.get(text)
-    if cached is None:
-        cached = _CAP_CACHE[text] = text[:1].isupper() and any(c.isalpha() for c in text)
-        if len(_CAP_CACHE) > 500_000:
-            _CAP_CACHE.clear()
-    return cached
+class _WordFacts:
+    """Per-string facts (capitalized? has a letter? a hyphen?) cached by the string's hash.
+
+    The token arrays of a Doc hold hashes, not strings: looking facts up by
+    hash avoids creating a Token object per token, which was most of the cost
+    of scanning a document. Bounded so a huge vocabulary cannot grow it forever.
+    """
+
+    def __init__(self, limit: int = 500_000):
+        self.limit = limit
+        self.facts: dict[int, tuple[bool, bool, bool]] = {}
+
+    def __call__(self, key: int, strings) -> tuple[bool, bool, bool]:
+        facts = self.facts.get(key)
+        if facts is None:
+            text = strings[key]
+            alpha = any(c.isalpha() for c in text)
+            facts = (text[:1].isupper() and alpha, alpha, text in _HYPHENS)
+            if len(self.facts) >= self.limit:
+                self.facts.clear()
+            self.facts[key] = facts
+        return facts
 
 
-def capitals(doc: Doc) -> list[bool]:
+_FACTS = _WordFacts()
+
+
+def _token_arrays(doc: Doc):
+    """(orth hashes, trailing space, is space, is upper, lower hashes) of every token, as numpy arrays."""
+    table = doc.to_array(_ATTRS).reshape(len(doc), len(_ATTRS))
+    return table[:, 0], table[:, 1].astype(bool), table[:, 2].astype(bool), table[:, 3].astype(bool), table[:, 4]
+
+
+def capitals(doc: Doc, arrays=None) -> np.ndarray:
     """Per token: a capitalized word, or the lowercase tail of a hyphenated capitalized word ("Co-operation")."""
-    texts = [t.text for t in doc]
-    spaces = [bool(t.whitespace_) for t in doc]
-    caps = [_cap_text(t) for t in texts]
-    for i in range(2, len(texts)):
-        if not caps[i] and texts[i - 1] in ("-", "\u2010", "\u2011") and not spaces[i - 1] and not spaces[i - 2] \
-                and caps[i - 2] and any(c.isalpha() for c in texts[i]):
-            caps[i] = True
+    orths, spaces, _, _, _ = arrays if arrays is not None else _token_arrays(doc)
+    if len(orths) == 0:
+        return np.zeros(0, dtype=bool)
+    strings = doc.vocab.strings
+    unique, where = np.unique(orths, return_inverse=True)
+    facts = np.array([_FACTS(h, strings) for h in unique.tolist()], dtype=bool).reshape(len(unique), 3)[where]
+    caps, alpha, hyphen = facts[:, 0].copy(), facts[:, 1], facts[:, 2]
+    # "Co-operation-Based": each fix can enable the next one, so repeat until stable.
+    while len(caps) > 2:
+        tail = (hyphen[1:-1] & ~caps[2:] & ~spaces[1:-1] & ~spaces[:-2] & caps[:-2] & alpha[2:])
+        if not tail.any():
+            break
+        caps[2:] |= tail
     return caps
 
 
@@ -112,17 +146,22 @@ def find_shaped_names(doc: Doc, lexicon: ShapeLexicon, known: set[int]) -> list[
         Spans labelled ORG with ``kb_id_`` set to the shape rule that fired and
         ``id_`` empty (the id is given later from the name).
     """
-    caps = capitals(doc)
-    lowers = [t.lower_ for t in doc]
-    breaks = [("\n" in t.whitespace_) or t.is_space for t in doc]
-    uppers = [t.is_upper for t in doc]
+    arrays = _token_arrays(doc)
+    cap_flags = capitals(doc, arrays)
+    starts = np.flatnonzero(cap_flags).tolist()
+    caps = cap_flags.tolist()
+    breaks, uppers, lowers = arrays[2].tolist(), arrays[3].tolist(), arrays[4].tolist()
+    # spaCy keeps a newline as a token of its own (is_space), never in a
+    # token's trailing whitespace, so IS_SPACE marks every line break.
+    strings = doc.vocab.strings
+    connectors = {strings[w] for w in lexicon.connectors}
     spans: list[Span] = []
     n = len(doc)
     i = 0
-    while i < n:
-        if not caps[i]:
-            i += 1
+    for first in starts:
+        if first < i:
             continue
+        i = first
         # A known acronym may open a name ("EU Cyber Capacity Building Network"),
         # but a name never runs into a known name or acronym further right.
         leading_acronym = i in known and uppers[i] and i + 1 < n and (i + 1) not in known \
@@ -136,7 +175,7 @@ def find_shaped_names(doc: Doc, lexicon: ShapeLexicon, known: set[int]) -> list[
                 break
             if caps[j + 1]:
                 last_cap = j + 1
-            elif lowers[j + 1] not in lexicon.connectors:
+            elif lowers[j + 1] not in connectors:
                 break
             j += 1
         cursor = i
@@ -152,7 +191,7 @@ def find_shaped_names(doc: Doc, lexicon: ShapeLexicon, known: set[int]) -> list[
     return spans
 
 
-_FUSED_TEAM = re.compile(r"[A-Za-z]{2,}(CERT|CSIRT|CIRT|SIRT)")
+_FUSED_WORD = re.compile(r"(?<![\w-])[A-Za-z]{2,}(CERT|CSIRT|CIRT|SIRT)(?![\w-])")
 
 
 def find_fused_team_names(doc: Doc, known: set[int]) -> list[Span]:
@@ -161,8 +200,12 @@ def find_fused_team_names(doc: Doc, known: set[int]) -> list[Span]:
     Spelled with its lowercase part, such a word is nothing but a name; all
     capitals ("APCERT") it is an acronym the gazetteer or a definition handles.
     """
-    return [Span(doc, t.i, t.i + 1, label="ORG", kb_id=f"shape:{_FUSED_TEAM.fullmatch(t.text).group(1).lower()}")
-            for t in doc if t.i not in known and not t.is_upper and _FUSED_TEAM.fullmatch(t.text)]
+    spans = []
+    for match in _FUSED_WORD.finditer(doc.text):
+        span = doc.char_span(match.start(), match.end())
+        if span is not None and len(span) == 1 and span.start not in known and not span[0].is_upper:
+            spans.append(Span(doc, span.start, span.end, label="ORG", kb_id=f"shape:{match.group(1).lower()}"))
+    return spans
 
 
 def _name_in_run(doc: Doc, caps: list[bool], run_start: int, run_end: int, lexicon: ShapeLexicon,
