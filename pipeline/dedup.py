@@ -50,7 +50,7 @@ def signature(text: str, num_perm: int = NUM_PERM) -> MinHash | None:
         return None
     shingles = {" ".join(words[i:i + SHINGLE]).encode() for i in range(len(words) - SHINGLE + 1)}
     m = MinHash(num_perm=num_perm, hashfunc=_hash32, seed=1)
-    m.update_batch(sorted(shingles))
+    m.update_batch(list(shingles))   # a minimum over hashes: the order does not matter
     return m
 
 

@@ -34,6 +34,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from spacy.attrs import IDX
 from spacy.tokens import Doc
 
 from pipeline.structure import ANSWER, BODY, HEADING, LEAD, QUESTION, Segment
@@ -138,6 +139,7 @@ class _Sentence:
             last = bisect.bisect_left(self._starts, self.seg.end)
             self._tokens = [t for t in self._doc[first:last] if not t.is_space]
             self._words = [t.lower_ for t in self._tokens]
+            self._token_starts = [t.idx for t in self._tokens]
         return self._tokens
 
     @property
@@ -151,14 +153,12 @@ class _Sentence:
 
     def token_at(self, char: int) -> int:
         """Index in ``self.tokens`` of the token that starts at or after ``char``."""
-        for i, t in enumerate(self.tokens):
-            if t.idx >= char:
-                return i
-        return len(self.tokens)
+        self.tokens
+        return bisect.bisect_left(self._token_starts, char)
 
 
 def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list, linking: dict,
-                  heads: frozenset = frozenset()) -> list[Link]:
+                  heads: frozenset = frozenset(), text: str | None = None) -> list[Link]:
     """Every (organization, function) link in one document, with its evidence.
 
     ``heads`` are the organization head words of ``rules/org_shapes.yml``: a
@@ -166,11 +166,11 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
     organization whose name ends in that word.
     """
     cues = _cues(linking)
-    starts = [t.idx for t in doc]
+    starts = doc.to_array(IDX).tolist() if len(doc) else []
     orgs = sorted(orgs, key=lambda m: m.start)
     functions = sorted(functions, key=lambda m: m.start)
     orgs, functions = (orgs, [m.start for m in orgs]), (functions, [m.start for m in functions])
-    text = doc.text
+    text = doc.text if text is None else text
     sentences = [_Sentence(i, s, doc, starts, orgs, functions, text) for i, s in enumerate(segments)]
     links: list[Link] = []
     for sent in sentences:
