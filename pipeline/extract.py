@@ -173,7 +173,7 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
 
     # 3 and 4. Generic token patterns and organization-shaped names.
     generic = [(s, "pattern", f"pattern:{s.kb_id_}", "rules/org_patterns.yml") for s in doc.spans.get(ORG_PATTERNS, [])]
-    shaped = find_shaped_names(doc, ctx.lexicon, known_tokens) + find_fused_team_names(doc, known_tokens)
+    shaped = find_shaped_names(doc, ctx.lexicon, known_tokens) + find_fused_team_names(doc, known_tokens, text)
     # Headlines capitalize every word, so a shape found only in a headline
     # ("Partners Announce New Global Fund") is kept only if the body names it too.
     in_body = {name_key(s.text) for s in shaped if not _headline(text, s.start_char)}

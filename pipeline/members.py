@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+from spacy.attrs import LOWER, ORTH
 from spacy.tokens import Doc
 
 from pipeline.names import name_key
@@ -91,9 +93,18 @@ def find_context_names(doc: Doc, taken: list[tuple[int, int]], lexicon: ContextL
         busy[start:end] = b"\x01" * (end - start)
         found.append(Found(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), rule_id))
 
+    # Only tokens whose string can start a context are looked at: the token
+    # arrays hold hashes, and a Token object per token would cost more than
+    # everything else here.
+    strings = doc.vocab.strings
+    orths = doc.to_array(ORTH) if len(doc) else np.zeros(0, dtype=np.uint64)
+    lowers = doc.to_array(LOWER) if len(doc) else np.zeros(0, dtype=np.uint64)
+    possessives = np.flatnonzero(np.isin(orths, [strings[p] for p in _POSSESSIVE])).tolist()
+    kinds = np.flatnonzero(np.isin(lowers, [strings[k] for k in lexicon.kinds])).tolist()
+
     # Owners: "Microsoft ’s [Digital Crimes Unit]".
-    for i, token in enumerate(doc):
-        if token.text in _POSSESSIVE and i + 1 in owned_at and i > 0 and _capital(doc[i - 1]):
+    for i in possessives:
+        if i + 1 in owned_at and i > 0 and _capital(doc[i - 1]):
             start = i - 1
             while start - 1 >= 0 and i - start < 4 and _capital(doc[start - 1]) and not busy[start - 1]:
                 start -= 1
@@ -102,9 +113,7 @@ def find_context_names(doc: Doc, taken: list[tuple[int, int]], lexicon: ContextL
             accept(start, i, "context:owner")
 
     # List members: "partners include A, B and C".
-    for i, token in enumerate(doc):
-        if token.lower_ not in lexicon.kinds:
-            continue
+    for i in kinds:
         k = _after_opener(doc, i + 1, lexicon.openers)
         if k is None:
             continue
@@ -121,9 +130,9 @@ def _after_opener(doc: Doc, k: int, openers: tuple) -> int | None:
     """The token after "such as" / "including" / "(e.g." following a kind word, or None."""
     if k < len(doc) and doc[k].text == "(":
         k += 1
+    following = tuple(t.lower_ for t in doc[k:k + max((len(o) for o in openers), default=0)])
     for opener in openers:
-        words = [t.lower_ for t in doc[k:k + len(opener)]]
-        if tuple(words) == opener:
+        if following[:len(opener)] == opener:
             k += len(opener)
             while k < len(doc) and doc[k].text in (",", ":"):
                 k += 1

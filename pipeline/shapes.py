@@ -194,14 +194,15 @@ def find_shaped_names(doc: Doc, lexicon: ShapeLexicon, known: set[int]) -> list[
 _FUSED_WORD = re.compile(r"(?<![\w-])[A-Za-z]{2,}(CERT|CSIRT|CIRT|SIRT)(?![\w-])")
 
 
-def find_fused_team_names(doc: Doc, known: set[int]) -> list[Span]:
+def find_fused_team_names(doc: Doc, known: set[int], text: str | None = None) -> list[Span]:
     """One-word response teams: a name fused with CERT ("AfricaCERT", "tunCERT", "KrCERT").
 
     Spelled with its lowercase part, such a word is nothing but a name; all
     capitals ("APCERT") it is an acronym the gazetteer or a definition handles.
+    ``text`` is ``doc.text`` when the caller has it (spaCy rebuilds it on every access).
     """
     spans = []
-    for match in _FUSED_WORD.finditer(doc.text):
+    for match in _FUSED_WORD.finditer(doc.text if text is None else text):
         span = doc.char_span(match.start(), match.end())
         if span is not None and len(span) == 1 and span.start not in known and not span[0].is_upper:
             spans.append(Span(doc, span.start, span.end, label="ORG", kb_id=f"shape:{match.group(1).lower()}"))
