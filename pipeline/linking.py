@@ -88,6 +88,10 @@ class Cues:
         self.anaphor_heads = {p[0] for p in low("anaphor_heads") if len(p) == 1}
         self.example_openers = low("example_openers")
         self.lead_adverbials = low("lead_adverbials")
+        # Longest first, grouped by first word: a clause opener is looked up, not searched for.
+        self.leads_by_first: dict[str, list] = {}
+        for phrase in sorted(self.lead_adverbials, key=len, reverse=True):
+            self.leads_by_first.setdefault(phrase[0], []).append(phrase)
         self.topic_re = _phrase_regex(self.topic)
         leads = sorted((r"\s+".join(re.escape(w) for w in p) for p in self.lead_adverbials), key=len, reverse=True)
         openers = sorted((r"\s+".join(re.escape(w) for w in p) for p in self.anaphors), key=len, reverse=True)
@@ -129,6 +133,7 @@ class _Sentence:
         self.orgs = _within(orgs, seg.start, seg.end)
         self.functions = _within(functions, seg.start, seg.end)
         self._org_tokens = None
+        self._own = None
         self.actors: list = []
         self._tokens = None
 
@@ -245,7 +250,7 @@ def _clause_start(sent: _Sentence, cues: Cues) -> int:
     words = sent.words
     while i < len(words) and (words[i] in {"-", "•", "*", "–"} or (words[i].rstrip(".)").isdigit() and i == 0)):
         i += 1
-    for phrase in sorted(cues.lead_adverbials, key=len, reverse=True):
+    for phrase in cues.leads_by_first.get(words[i], ()) if i < len(words) else ():
         if _starts_with(words[i:], phrase):
             j = i + len(phrase)
             if j < len(words) and words[j] == ",":
@@ -304,9 +309,15 @@ def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
 
 
 def _own_functions(sent: _Sentence, cues: Cues) -> list:
-    """Function mentions of the sentence that are an activity of its actors."""
+    """Function mentions of the sentence that are an activity of its actors (computed once per sentence)."""
     if not sent.functions:
         return []
+    if sent._own is None:
+        sent._own = _find_own_functions(sent, cues)
+    return sent._own
+
+
+def _find_own_functions(sent: _Sentence, cues: Cues) -> list:
     text = sent.text
     limit = sent.seg.end + 1
     for regex in (cues.topic_re, cues.other_agent_re):
@@ -319,10 +330,11 @@ def _own_functions(sent: _Sentence, cues: Cues) -> list:
     words = sent.words
     # "disseminate threat intelligence reports to raise awareness": an activity
     # introduced by "to" after another activity is its purpose, not a second one.
-    starts = {t.idx: i for i, t in enumerate(sent.tokens)}
+    sent.tokens
     kept = []
     for f in own:
-        i = starts.get(f.start)
+        i = bisect.bisect_left(sent._token_starts, f.start)
+        i = i if i < len(sent._token_starts) and sent._token_starts[i] == f.start else None
         if kept and i is not None and i > 0 and words[i - 1] == "to" and i > 1 and words[i - 2] != "contribute":
             continue
         kept.append(f)
