@@ -117,14 +117,30 @@ class AnchoredMatcher:
 
     spaCy's Matcher costs time on every token for every pattern. A pattern like
     "develop ... standards" can only match a sentence that contains one of its
-    verbs AND one of its objects, a cheap set test on hashed token attributes,
-    so the Matcher runs on a few sentences instead of the whole document.
+    verbs AND one of its objects, so the Matcher runs on a few sentences
+    instead of the whole document.
+
+    The test is vectorized, because a per-sentence Python loop (a set of token
+    hashes checked against every pattern) cost as much as the Matcher itself:
+    every distinct required token ("one of these verbs") gets a bit; each token
+    gets the bits of the requirements it satisfies (a sorted-hash lookup per
+    attribute); a sentence's bits are the OR of its tokens' bits
+    (``bitwise_or.reduceat``); a pattern runs on a sentence that has all of
+    its bits. The lookup tables are derived from ``patterns`` on first use and
+    are not pickled (see :meth:`__getstate__`).
     """
 
     def __init__(self, nlp: Language, spans_keys: list[str]):
         self.spans_keys = spans_keys
         self.patterns: list[AnchoredPattern] = []
         self.nlp = nlp
+        self._index = None
+        self._newline = {}
+
+    def __getstate__(self) -> dict:
+        # The derived tables are rebuilt from ``patterns`` on first use: keeps
+        # pickles (pipeline.cache) small and independent of what was matched.
+        return {**self.__dict__, "_index": None, "_newline": {}}
 
     def add(self, key: str, label: str, entity_id: str, rule_id: str, pattern: list[dict]) -> None:
         pattern = _lemma_to_norm(pattern)
@@ -147,56 +163,108 @@ class AnchoredMatcher:
             if options:
                 requires.append(frozenset(options))
         self.patterns.append(AnchoredPattern(key, label, entity_id, rule_id, tuple(requires), matcher))
-
-    def _anchor_arrays(self) -> dict:
-        """Per attribute, every hash some pattern requires (numpy, for one vectorized test per document)."""
-        cached = getattr(self, "_anchors_by_attr", None)
-        if cached is None:
-            by_attr: dict[int, set] = {ORTH: set(), LOWER: set(), NORM: set()}
-            for p in self.patterns:
-                for need in p.requires:
-                    for attr, h in need:
-                        by_attr[attr].add(h)
-            cached = {attr: numpy.array(sorted(hashes), dtype=numpy.uint64) for attr, hashes in by_attr.items()}
-            self._anchors_by_attr = cached
-        return cached
+        self._index = None
 
     def __call__(self, doc: Doc) -> Doc:
         found: dict[str, list] = {key: [] for key in self.spans_keys}
         if self.patterns and len(doc):
-            table = doc.to_array([ORTH, LOWER, NORM, IS_SPACE])
-            anchors = self._anchor_arrays()
-            hit = numpy.isin(table[:, 0], anchors[ORTH]) | numpy.isin(table[:, 1], anchors[LOWER]) \
-                | numpy.isin(table[:, 2], anchors[NORM])
-            if hit.any():
-                stops = numpy.array([self.nlp.vocab.strings[p] for p in (".", "!", "?", ";")], dtype=numpy.uint64)
-                boundary = numpy.isin(table[:, 0], stops)
-                for i in numpy.flatnonzero(table[:, 3]).tolist():
-                    boundary[i] = boundary[i] or "\n" in doc[i].text
-                ends = numpy.flatnonzero(boundary).tolist() + [len(doc) - 1]
-                start = 0
-                for end in ends:
-                    if end < start:
-                        continue
-                    rows = numpy.flatnonzero(hit[start:end + 1])
-                    if len(rows):
-                        self._match_window(doc, table, start, end, rows, found)
-                    start = end + 1
+            index = self._index or self._build_index()
+            table = doc.to_array(_COLUMNS)
+            bits = index.token_bits(table)
+            if bits.any():
+                starts, ends = self._sentences(table, index.stops)
+                sentence_bits = numpy.bitwise_or.reduceat(bits, starts, axis=0)
+                # Sentences without any anchor word are never tried, not even by a pattern that requires none.
+                candidates = numpy.flatnonzero(sentence_bits.any(axis=1))
+                masks = index.pattern_masks
+                runs = ((sentence_bits[candidates, None, :] & masks) == masks).all(axis=2)  # sentences x patterns
+                for w, row in zip(candidates.tolist(), runs):
+                    start, end = int(starts[w]), int(ends[w])
+                    span = None
+                    for p in numpy.flatnonzero(row).tolist():
+                        pattern = self.patterns[p]
+                        span = span or doc[start:end + 1]
+                        for _, s, e in pattern.matcher(span):
+                            found[pattern.key].append(Span(doc, start + s, start + e, label=pattern.label,
+                                                           span_id=pattern.id, kb_id=pattern.rule_id))
         for key, spans in found.items():
             doc.spans[key] = spans
         return doc
 
-    def _match_window(self, doc: Doc, table, start: int, end: int, rows, found: dict) -> None:
-        present = set()
-        for r in (rows + start).tolist():
-            present.update(((ORTH, int(table[r, 0])), (LOWER, int(table[r, 1])), (NORM, int(table[r, 2]))))
-        span = None
+    def _sentences(self, table, stops):
+        """First and last token of each sentence: a sentence ends at . ! ? ; or at whitespace with a newline.
+
+        Whitespace tokens are tested once per distinct string (cached by hash), not once per token.
+        """
+        space = numpy.unique(table[table[:, _IS_SPACE] != 0, _ORTH]).tolist()
+        breaks = [h for h in space if self._has_newline(h)]
+        boundary = numpy.isin(table[:, _ORTH], numpy.concatenate((stops, numpy.array(breaks, dtype=numpy.uint64))))
+        ends = numpy.flatnonzero(boundary)
+        last = len(table) - 1
+        if not len(ends) or ends[-1] != last:
+            ends = numpy.append(ends, last)
+        starts = numpy.concatenate(([0], ends[:-1] + 1))
+        return starts, ends
+
+    def _has_newline(self, orth: int) -> bool:
+        known = self._newline.get(orth)
+        if known is None:
+            known = self._newline[orth] = "\n" in self.nlp.vocab.strings[orth]
+        return known
+
+    def _build_index(self) -> _AnchorIndex:
+        bit_of: dict[frozenset, int] = {}      # one bit per distinct required token
         for p in self.patterns:
-            if all(not need.isdisjoint(present) for need in p.requires):
-                span = span or doc[start:end + 1]
-                for _, s, e in p.matcher(span):
-                    found[p.key].append(Span(doc, start + s, start + e, label=p.label, span_id=p.id,
-                                             kb_id=p.rule_id))
+            for need in p.requires:
+                bit_of.setdefault(need, len(bit_of))
+        words = max(1, -(-len(bit_of) // 64))  # uint64 words per mask
+
+        def mask(bits) -> numpy.ndarray:
+            out = numpy.zeros(words, dtype=numpy.uint64)
+            for b in bits:
+                out[b // 64] |= numpy.uint64(1 << (b % 64))
+            return out
+
+        bits_by_key: dict[tuple, set] = {}     # (attribute, hash) -> bits of the requirements it satisfies
+        for need, b in bit_of.items():
+            for key in need:
+                bits_by_key.setdefault(key, set()).add(b)
+        lookup = {}
+        for attr in _ANCHOR_COLUMNS:
+            hashes = sorted(h for a, h in bits_by_key if a == attr)
+            if hashes:
+                lookup[_ANCHOR_COLUMNS[attr]] = (numpy.array(hashes, dtype=numpy.uint64),
+                                                 numpy.array([mask(bits_by_key[attr, h]) for h in hashes]))
+        strings = self.nlp.vocab.strings
+        self._index = _AnchorIndex(
+            lookup=lookup,
+            pattern_masks=numpy.array([mask(bit_of[need] for need in p.requires) for p in self.patterns]),
+            stops=numpy.array([strings[s] for s in (".", "!", "?", ";")], dtype=numpy.uint64))
+        return self._index
+
+
+_COLUMNS = [ORTH, LOWER, NORM, IS_SPACE]           # the columns of ``doc.to_array`` the matcher reads
+_ORTH, _IS_SPACE = 0, 3
+_ANCHOR_COLUMNS = {ORTH: 0, LOWER: 1, NORM: 2}
+
+
+@dataclass(frozen=True)
+class _AnchorIndex:
+    """What :class:`AnchoredMatcher` derives from its patterns to test a document in a few numpy calls."""
+
+    lookup: dict                # column -> (sorted anchor hashes, their requirement bits: hashes x words)
+    pattern_masks: object       # patterns x words: the bits each pattern requires
+    stops: object               # hashes of the sentence-ending punctuation
+
+    def token_bits(self, table) -> numpy.ndarray:
+        """tokens x words: the bits of the requirements each token satisfies."""
+        bits = numpy.zeros((len(table), self.pattern_masks.shape[1]), dtype=numpy.uint64)
+        for column, (hashes, masks) in self.lookup.items():
+            values = table[:, column]
+            pos = numpy.minimum(numpy.searchsorted(hashes, values), len(hashes) - 1)
+            hit = hashes[pos] == values
+            bits[hit] |= masks[pos[hit]]
+        return bits
 
 
 def _lemma_to_norm(pattern: list[dict]) -> list[dict]:
