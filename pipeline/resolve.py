@@ -1,10 +1,14 @@
 """Resolve organizations across the corpus and collapse facts into one row each.
 
 The stage's pure functions work on rows of the extraction work tables:
-:func:`resolve` turns the per-document organizations and links into
-corpus-wide organization ids and facts; :func:`organization_rows` adds the
-counts gathered while the mentions stream through (:class:`MentionStats`).
-Nothing here reads files; nothing here holds document texts.
+:func:`resolve_organizations` turns the per-document organizations into
+corpus-wide organization ids; :func:`fact_rows` turns links into facts, and
+:func:`fact_partitions` cuts the links into partitions whose facts, made one
+partition at a time, are the facts of all the links in order (so the stage
+never holds every link); :func:`organization_rows` adds the counts gathered
+while the mentions stream through (:class:`MentionStats`). :func:`resolve`
+does it all in memory, for one text. Nothing here reads files; nothing here
+holds document texts.
 
 Resolution order:
 
@@ -34,6 +38,8 @@ from typing import Iterable
 from pipeline.names import name_key, slug
 
 EVIDENCE_SIMILARITY = 0.75
+# The columns of the links work table that make the facts.
+LINK_COLUMNS = ("doc_id", "org_key", "function_id", "method", "sentence_start", "sentence_end", "sentence")
 _WORD = re.compile(r"\w+")
 
 
@@ -65,7 +71,28 @@ def group_key(row: dict) -> str:
 
 
 def resolve(local_orgs: Iterable[dict], links, rules) -> Resolution:
-    """Corpus-wide organization ids, facts and acronym conflicts from the extraction rows."""
+    """Corpus-wide organization ids, facts and acronym conflicts from the extraction rows.
+
+    Holds every fact in memory: fine for one text (``explain``) or a small
+    corpus; the resolve stage calls :func:`resolve_organizations` and builds the
+    facts partition by partition with :func:`fact_partitions` and :func:`fact_rows`.
+    """
+    resolution = resolve_organizations(local_orgs)
+    resolution.org_functions = fact_rows(links, resolution.key_to_org, function_labels(rules))
+    return resolution
+
+
+def function_labels(rules) -> dict:
+    """function_id -> label, for the ``function_label`` column."""
+    return {f.id: f.label for f in rules.functions}
+
+
+def resolve_organizations(local_orgs: Iterable[dict]) -> Resolution:
+    """Corpus-wide organization ids and acronym conflicts from the per-document organizations.
+
+    The result's ``org_functions`` is empty: the facts come from the links,
+    which are far larger than the organizations and are resolved separately.
+    """
     groups: dict[str, _Group] = {}
     keys: dict[str, str] = {}
     for row in local_orgs:
@@ -114,17 +141,47 @@ def resolve(local_orgs: Iterable[dict], links, rules) -> Resolution:
             for org_id in ids:
                 conflicts[org_id] |= ids - {org_id}
             messages.append(f"acronym {acronym} names {len(ids)} organizations: {', '.join(sorted(ids))}")
+    return Resolution(key_to_org, by_org, [], dict(conflicts), messages)
 
-    rows = fact_rows(links, key_to_org, {f.id: f.label for f in rules.functions})
-    return Resolution(key_to_org, by_org, rows, dict(conflicts), messages)
+
+def _fact_order(org_id: str, function_id: str | None) -> tuple:
+    """Sort key of a fact, the order of :func:`fact_rows` (Arrow's: strings by code point, nulls last)."""
+    return (org_id, function_id is None, function_id or "")
+
+
+def fact_partitions(link_counts: dict, key_to_org: dict, links_per_partition: int) -> dict:
+    """Cut the facts into partitions of about ``links_per_partition`` links, in output order.
+
+    ``link_counts`` maps (org_key, function_id) to its number of links. Returns
+    (org_key, function_id) -> partition number (keys no organization resolves
+    to are left out: their links make no fact). All links of one fact fall in
+    one partition and partition ``i`` holds facts that sort before those of
+    ``i + 1``, so :func:`fact_rows` of the partitions, one after the other, are
+    :func:`fact_rows` of all the links, while only one partition's links are
+    ever in memory. A fact with more links than the target is a partition alone.
+    """
+    per_fact: Counter = Counter()
+    for (key, function_id), n in link_counts.items():
+        org_id = key_to_org.get(key)
+        if org_id is not None:
+            per_fact[(org_id, function_id)] += n
+    partition_of_fact, partition, filled = {}, 0, 0
+    for fact in sorted(per_fact, key=lambda f: _fact_order(*f)):
+        if filled and filled + per_fact[fact] > links_per_partition:
+            partition, filled = partition + 1, 0
+        partition_of_fact[fact] = partition
+        filled += per_fact[fact]
+    return {(key, function_id): partition_of_fact[(key_to_org[key], function_id)]
+            for key, function_id in link_counts if key in key_to_org}
 
 
 def fact_rows(links, key_to_org: dict, labels: dict) -> list[dict]:
-    """One org_functions row per (organization, function), from the links.
+    """One org_functions row per (organization, function), from the links, sorted by org_id, function_id.
 
-    ``links`` is an Arrow table (or a list of rows). It is sorted by fact and
-    turned into Python one fact at a time, so a large corpus's evidence
-    sentences stay in compact columns.
+    ``links`` is an Arrow table (or a list of rows) with at least
+    :data:`LINK_COLUMNS`. Only the sort keys are copied to find the order; the
+    columns a fact needs are taken once in that order and turned into Python
+    lists, and each document id string is shared by all its rows.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -133,20 +190,29 @@ def fact_rows(links, key_to_org: dict, labels: dict) -> list[dict]:
     if table.num_rows == 0:
         return []
     org_ids = pa.array([key_to_org.get(k) for k in table.column("org_key").to_pylist()], pa.string())
-    table = table.append_column("org_id", org_ids).filter(pc.is_valid(org_ids))
-    table = table.take(pc.sort_indices(table, sort_keys=[("org_id", "ascending"), ("function_id", "ascending")]))
-    orgs, functions = table.column("org_id").to_pylist(), table.column("function_id").to_pylist()
+    order = pc.sort_indices(pa.table({"org_id": org_ids, "function_id": table.column("function_id")}),
+                            sort_keys=[("org_id", "ascending"), ("function_id", "ascending")])
+    # The sort is stable (a fact's links keep the table's order) and puts nulls last.
+    order = order.slice(0, len(org_ids) - org_ids.null_count)  # links of no organization make no fact
+    orgs = org_ids.take(order).to_pylist()
+    columns = table.select([c for c in LINK_COLUMNS if c != "org_key"]).take(order)
+    shared: dict[str, str] = {}
+    doc_ids = [shared.setdefault(d, d) for d in columns.column("doc_id").to_pylist()]
+    functions, methods, starts, ends, sentences = (
+        columns.column(name).to_pylist() for name in ("function_id", "method", "sentence_start", "sentence_end",
+                                                      "sentence"))
     rows, start = [], 0
     for end in range(1, len(orgs) + 1):
-        if end < len(orgs) and (orgs[end], functions[end]) == (orgs[start], functions[start]):
+        if end < len(orgs) and orgs[end] == orgs[start] and functions[end] == functions[start]:
             continue
-        found = table.slice(start, end - start).to_pylist()
-        doc_ids = sorted({r["doc_id"] for r in found})
+        found = [{"doc_id": doc_ids[i], "method": methods[i], "sentence_start": starts[i],
+                  "sentence_end": ends[i], "sentence": sentences[i]} for i in range(start, end)]
+        fact_docs = sorted({r["doc_id"] for r in found})
         evidence = collapse_evidence(found)
         rows.append({
             "org_id": orgs[start], "function_id": functions[start],
             "function_label": labels.get(functions[start], functions[start]),
-            "doc_ids": doc_ids, "n_documents": len(doc_ids), "methods": sorted({r["method"] for r in found}),
+            "doc_ids": fact_docs, "n_documents": len(fact_docs), "methods": sorted({r["method"] for r in found}),
             "n_evidence": len(evidence), "evidence": evidence,
         })
         start = end
@@ -160,18 +226,40 @@ class MentionStats:
         self.n_mentions: Counter = Counter()
         self.documents: dict[str, set] = defaultdict(set)
         self.surfaces: dict[str, set] = defaultdict(set)
+        self._shared: dict[str, str] = {}   # one string object per doc_id, however many organizations name it
 
     def add(self, org_id: str, doc_id: str, surface: str) -> None:
         self.n_mentions[org_id] += 1
-        self.documents[org_id].add(doc_id)
+        self.documents[org_id].add(self._shared.setdefault(doc_id, doc_id))
         self.surfaces[org_id].add(surface)
 
+    def add_table(self, mentions) -> None:
+        """Add a batch of ORG mentions (an Arrow table: ``org_id``, ``doc_id``, ``text``).
 
-def organization_rows(resolution: Resolution, stats: MentionStats, rules) -> list[dict]:
-    """Rows of the organizations table: one per organization mentioned in the corpus."""
-    functions_of: dict[str, set] = defaultdict(set)
-    for row in resolution.org_functions:
-        functions_of[row["org_id"]].add(row["function_id"])
+        Arrow groups the batch first, so Python sees one row per organization
+        and batch instead of one per mention.
+        """
+        grouped = mentions.group_by("org_id").aggregate(
+            [([], "count_all"), ("doc_id", "distinct"), ("text", "distinct")])
+        for org_id, n, doc_ids, surfaces in zip(*(grouped.column(c).to_pylist() for c in (
+                "org_id", "count_all", "doc_id_distinct", "text_distinct"))):
+            self.n_mentions[org_id] += n
+            self.documents[org_id].update(self._shared.setdefault(d, d) for d in doc_ids)
+            self.surfaces[org_id].update(surfaces)
+
+
+def organization_rows(resolution: Resolution, stats: MentionStats, rules,
+                      functions_of: dict | None = None) -> list[dict]:
+    """Rows of the organizations table: one per organization mentioned in the corpus.
+
+    ``functions_of`` (org_id -> function ids) is taken from
+    ``resolution.org_functions`` unless given: the resolve stage writes the
+    facts as it builds them and keeps only this.
+    """
+    if functions_of is None:
+        functions_of = defaultdict(set)
+        for row in resolution.org_functions:
+            functions_of[row["org_id"]].add(row["function_id"])
     rows = []
     for org_id in sorted(stats.n_mentions):
         group = resolution.groups.get(org_id)
@@ -191,7 +279,7 @@ def organization_rows(resolution: Resolution, stats: MentionStats, rules) -> lis
             "aliases": sorted(n for n in names if n and n != name),
             "org_type": org_type, "parent": parent, "in_gazetteer": entry is not None,
             "n_mentions": stats.n_mentions[org_id], "n_documents": len(stats.documents[org_id]),
-            "doc_ids": sorted(stats.documents[org_id]), "functions": sorted(functions_of[org_id]),
+            "doc_ids": sorted(stats.documents[org_id]), "functions": sorted(functions_of.get(org_id, ())),
             "acronym_conflicts": sorted(resolution.conflicts.get(org_id, ())),
         })
     return disambiguate_names(rows, rules)
@@ -246,6 +334,9 @@ def _choose(forms: Counter) -> str:
     return sorted(forms, key=lambda f: (-forms[f], -len(f), f))[0]
 
 
+_LOCATION_FIELDS = ("doc_id", "start", "end", "method")
+
+
 def _words(text: str) -> set[str]:
     return set(_WORD.findall(text.lower()))
 
@@ -261,27 +352,29 @@ def collapse_evidence(rows: list[dict]) -> list[dict]:
     """
     entries: list[dict] = []
     exact: dict[str, dict] = {}
-    by_document: dict[str, list] = defaultdict(list)
+    # Entries seen in each document, keyed by identity, and each entry's
+    # locations as tuples: membership tests that compared dicts by value
+    # (their location lists and word sets included) made long facts quadratic.
+    by_document: dict[str, dict[int, dict]] = defaultdict(dict)
     for row in sorted(rows, key=lambda r: (r["doc_id"], r["sentence_start"], r["method"])):
         sentence = " ".join((row.get("sentence") or "").split())
-        location = {"doc_id": row["doc_id"], "start": row["sentence_start"], "end": row["sentence_end"],
-                    "method": row["method"]}
+        location = (row["doc_id"], row["sentence_start"], row["sentence_end"], row["method"])
         # Identical sentences merge anywhere; near-identical ones within a document
         # (comparing every pair across a large corpus would be quadratic).
         entry = exact.get(sentence)
         if entry is None:
             words = _words(sentence)
-            for candidate in by_document[row["doc_id"]]:
+            for candidate in by_document[row["doc_id"]].values():
                 shorter = min(len(words), len(candidate["_words"]))
                 if shorter and len(words & candidate["_words"]) / shorter >= EVIDENCE_SIMILARITY:
                     entry = candidate
                     break
             if entry is None:
-                entry = {"sentence": sentence, "locations": [], "_words": words}
+                entry = {"sentence": sentence, "locations": [], "_words": words, "_seen": set()}
                 entries.append(entry)
                 exact[sentence] = entry
-        if entry not in by_document[row["doc_id"]]:
-            by_document[row["doc_id"]].append(entry)
-        if location not in entry["locations"]:
-            entry["locations"].append(location)
+        by_document[row["doc_id"]].setdefault(id(entry), entry)
+        if location not in entry["_seen"]:
+            entry["_seen"].add(location)
+            entry["locations"].append(dict(zip(_LOCATION_FIELDS, location)))
     return [{"sentence": e["sentence"], "locations": e["locations"]} for e in entries]

@@ -8,36 +8,93 @@ them in one process.
 Documents stream: normalize and extract work shard by shard (groups of files,
 row groups of the work tables) on 1..N workers or a Dask cluster
 (:mod:`pipeline.shards`) and write their tables incrementally; resolve streams
-the mentions; no stage holds every document or every Doc in memory. Extraction
+the links (in partitions of facts) and the mentions; no stage holds every
+document, every Doc or every link in memory. Extraction
 is incremental: a document whose text, rules and code have not changed since
 the last run is not extracted again, its rows are copied from that run.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
+import itertools
 import json
+import os
 import sys
 import time
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+
+# Before pyarrow loads: Arrow picks its C++ default allocator then (see _prefer_jemalloc).
+if sys.platform.startswith("linux") and "pyarrow" not in sys.modules:
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline import __version__, schemas
-from pipeline.corpus import CorpusError, Reject, check_output_folder, display_name, file_hashes, list_documents, read_document
+from pipeline.corpus import (CorpusError, Reject, check_output_folder, display_name, file_hashes, list_documents,
+                             read_document, source_name)
 from pipeline.dedup import DuplicateFinder, signature, text_digest
 from pipeline.normalize import Change, Normalized, normalize
 from pipeline.progress import progress
 from pipeline.shards import chunks, map_shards
-from pipeline.write import TableWriter, publish_dataset, write_parquet
+from pipeline.write import TableWriter, publish_dataset, scratch_dir, write_parquet
 
 WORK = ".work"
 FILES_PER_SHARD = 64
 DOCS_PER_ROW_GROUP = 128
 EXTRACT_CODE = ("extract.py", "nlp.py", "rules.py", "names.py", "shapes.py", "structure.py", "linking.py",
                 "acronyms.py", "yamlsafe.py")
+
+
+def _prefer_jemalloc() -> None:
+    """Give Arrow the jemalloc allocator where this pyarrow has it (unless the user chose one).
+
+    Streaming stages allocate and free Arrow buffers batch after batch; with
+    pyarrow's default (mimalloc) the process kept far more than Arrow held:
+    the 20 MB benchmark corpus peaked at about 400 MB with mimalloc and 340 MB
+    with jemalloc, which returns freed pages to the system.
+
+    Only the allocator Arrow's C++ code defaults to gives the whole gain, and
+    Arrow chooses it from ``ARROW_DEFAULT_MEMORY_POOL`` once, when pyarrow
+    loads: so this module sets that default before importing pyarrow (on
+    Linux, whose pyarrow wheels have jemalloc; the workers inherit it). When
+    pyarrow was loaded first (pandas, spaCy and tests load it), only pyarrow's
+    own default can still change, which is done here; that saves less
+    (measured: about 390 MB). A pool the user chose with the variable stays.
+    """
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL", "jemalloc") != "jemalloc":
+        return
+    if pa.default_memory_pool().backend_name != "jemalloc":
+        try:
+            pa.set_memory_pool(pa.jemalloc_memory_pool())
+        except NotImplementedError:   # a pyarrow built without jemalloc: keep its default
+            pass
+
+
+_prefer_jemalloc()
+_RULES: dict = {}
+
+
+def _load_rules(rules_dir: Path):
+    """``load_rules``, reusing the rules this process last loaded from the same, unchanged files.
+
+    ``run`` needs the rules in extract and again in resolve, and reading and
+    validating the YAML takes about a second. The key is the folder and every
+    rule file's path and content, so an edited file is read and validated again.
+    """
+    from pipeline.rules import load_rules, rule_files
+
+    digest = hashlib.sha256(f"{rules_dir}\0{Path(rules_dir).resolve()}".encode())
+    for path in rule_files(rules_dir):
+        digest.update(f"\0{path.as_posix()}\0".encode() + hashlib.sha256(path.read_bytes()).digest())
+    if _RULES.get("key") != digest.hexdigest():
+        _RULES.clear()
+        _RULES.update(key=digest.hexdigest(), rules=load_rules(rules_dir))
+    return _RULES["rules"]
 
 
 @dataclass
@@ -251,10 +308,8 @@ def _in_document_order(order: list[str], fresh: pa.Table, reused: pa.Table | Non
 
 def extract_stage(out: Path, rules_dir: Path, summary: Summary, options: Options = Options()) -> None:
     """.work/normalized.parquet → .work/{mentions,links,local_orgs,extract_index}.parquet."""
-    from pipeline.rules import load_rules
-
     work = work_dir(out)
-    rules = load_rules(rules_dir)         # fail early, in this process, on invalid rules
+    rules = _load_rules(rules_dir)        # fail early, in this process, on invalid rules
     fingerprint = extraction_fingerprint(rules)
     source = work / "normalized.parquet"
     index_table = pq.read_table(source, columns=["doc_id", "text_sha256", "duplicate_of"])
@@ -282,48 +337,168 @@ def extract_stage(out: Path, rules_dir: Path, summary: Summary, options: Options
     index = pa.table({"doc_id": list(doc_index), "text_sha256": list(doc_index.values())},
                      schema=schemas.EXTRACT_INDEX.with_metadata({b"fingerprint": fingerprint.encode()}))
     write_parquet(index, work / "extract_index.parquet", index.schema)
+    _release_extractor()
+
+
+def _release_extractor() -> None:
+    """Drop the spaCy pipeline and compiled rules that extraction left in this process.
+
+    With one worker, extraction runs here and ``_WORKER`` keeps them (about
+    80 MB) for the rest of the process: ``run`` would carry them through
+    resolve and write, which need neither. Freed, that memory is reused there.
+    """
+    if _WORKER:
+        _WORKER.clear()
+        gc.collect()
 
 
 # -- resolve ---------------------------------------------------------------------
 
+LINKS_PER_PARTITION = 50_000      # links resolved into facts at a time (about 20 MB of Arrow)
+MAX_PARTITIONS = 256              # spill files open at once; past that, partitions grow instead
+LOCAL_ORG_COLUMNS = ("key", "name", "gazetteer_id", "acronym", "org_type", "long_forms", "conflicts")
+
+
+def _batches(path: Path, columns, batch_size: int = 8192):
+    """Record batches of some columns of a work table, decoded one at a time on this thread.
+
+    ``pq.read_table`` decodes every column at once on a thread pool, and the
+    allocator keeps those buffers: reading the links that way took RSS up by
+    3.5 times their Arrow size, and the whole stage grew with the corpus.
+    """
+    return pq.ParquetFile(path).iter_batches(batch_size=batch_size, columns=list(columns), use_threads=False)
+
+
 def resolve_stage(out: Path, rules_dir: Path, summary: Summary, options: Options = Options()) -> None:
-    """.work/ extraction tables → .work/resolved/{mentions,organizations,org_functions}.parquet."""
-    from pipeline.resolve import MentionStats, organization_rows, resolve
-    from pipeline.rules import load_rules
+    """.work/ extraction tables → .work/resolved/{mentions,organizations,org_functions}.parquet.
+
+    Only the organizations (a few rows per document) are resolved in memory;
+    the links and mentions stream through, so memory does not grow with the
+    corpus (the organizations table, one row per organization, aside).
+    """
+    from pipeline.resolve import function_labels, organization_rows, resolve_organizations
 
     work = work_dir(out)
-    rules = load_rules(rules_dir)
-    local_orgs = pq.ParquetFile(work / "local_orgs.parquet")
-    resolution = resolve((row for batch in local_orgs.iter_batches(batch_size=4096) for row in batch.to_pylist()),
-                         pq.read_table(work / "links.parquet"), rules)
+    rules = _load_rules(rules_dir)
+    resolution = resolve_organizations(row for batch in _batches(work / "local_orgs.parquet", LOCAL_ORG_COLUMNS, 4096)
+                                       for row in batch.to_pylist())
     resolved = work / "resolved"
-    stats = MentionStats()
-    key_to_org = resolution.key_to_org
-    with TableWriter(resolved / "mentions.parquet", schemas.MENTIONS) as mentions:
-        for batch in pq.ParquetFile(work / "mentions.parquet").iter_batches(batch_size=8192):
-            table = pa.Table.from_batches([batch])
-            labels = table.column("label").to_pylist()
-            entity = [key_to_org.get(e, e) if label == "ORG" else e
-                      for e, label in zip(table.column("entity_id").to_pylist(), labels)]
-            for label, org_id, doc_id, text in zip(labels, entity, table.column("doc_id").to_pylist(),
-                                                   table.column("text").to_pylist()):
-                if label == "ORG":
-                    stats.add(org_id, doc_id, text)
-            index = table.schema.get_field_index("entity_id")
-            mentions.write_table(table.set_column(index, "entity_id", pa.array(entity, pa.string())))
-    write_parquet(pa.Table.from_pylist(organization_rows(resolution, stats, rules), schema=schemas.ORGANIZATIONS),
+    functions_of = _write_facts(work / "links.parquet", resolved / "org_functions.parquet", resolution.key_to_org,
+                                function_labels(rules))
+    stats = _write_mentions(work / "mentions.parquet", resolved / "mentions.parquet", resolution.key_to_org)
+    write_parquet(pa.Table.from_pylist(organization_rows(resolution, stats, rules, functions_of),
+                                       schema=schemas.ORGANIZATIONS),
                   resolved / "organizations.parquet", schemas.ORGANIZATIONS)
-    write_parquet(pa.Table.from_pylist(resolution.org_functions, schema=schemas.ORG_FUNCTIONS),
-                  resolved / "org_functions.parquet", schemas.ORG_FUNCTIONS)
     for message in resolution.messages:
         print(f"warning: {message}", file=sys.stderr)
     summary.conflicts = resolution.messages
 
 
+def _write_facts(links: Path, path: Path, key_to_org: dict, labels: dict) -> dict[str, set]:
+    """Build the org_functions table from the links partition by partition; return org_id → function ids.
+
+    The links (every evidence sentence of the corpus) are the stage's largest
+    input. They are read twice, a batch at a time: first only (org_key,
+    function_id), to count each fact's links and cut the facts into partitions
+    in output order (:func:`pipeline.resolve.fact_partitions`); then every
+    column, to spill each batch's links into their partitions' files. Each
+    partition is then read back and made into rows on its own, so memory holds
+    one partition's links and the finished facts in Arrow, not every link as
+    Python rows. The partitions, in order, give exactly the rows of
+    :func:`pipeline.resolve.fact_rows` over all the links; they are written as
+    one table (one row group, as before) so the file's bytes do not depend on
+    the partitioning.
+    """
+    from pipeline.resolve import LINK_COLUMNS, fact_partitions, fact_rows
+
+    counts: Counter = Counter()
+    for batch in _batches(links, ("org_key", "function_id")):
+        counts.update(zip(batch.column("org_key").to_pylist(), batch.column("function_id").to_pylist()))
+    size = max(LINKS_PER_PARTITION, -(-sum(counts.values()) // MAX_PARTITIONS))
+    partition_of = fact_partitions(counts, key_to_org, size)
+    del counts
+    functions_of: dict[str, set] = defaultdict(set)
+    facts = []
+    with scratch_dir(path.parent, "links") as spill:
+        files = _spill_partitions(links, LINK_COLUMNS, partition_of, spill)
+        for file in files:
+            with pa.OSFile(str(file)) as source:
+                part = pa.ipc.open_file(source).read_all()
+            file.unlink()
+            rows = fact_rows(part, key_to_org, labels)
+            del part
+            for row in rows:
+                functions_of[row["org_id"]].add(row["function_id"])
+            facts.append(pa.Table.from_pylist(rows, schema=schemas.ORG_FUNCTIONS))
+            del rows
+            pa.default_memory_pool().release_unused()
+    table = pa.concat_tables(facts).combine_chunks() if facts else schemas.ORG_FUNCTIONS.empty_table()
+    del facts
+    write_parquet(table, path, schemas.ORG_FUNCTIONS)
+    return functions_of
+
+
+def _spill_partitions(links: Path, columns, partition_of: dict, folder: Path) -> list[Path]:
+    """Copy each link into the file of its fact's partition, keeping the table's order; return the files in order.
+
+    Links of no partition (of no resolved organization) are dropped. Files are
+    Arrow IPC, zstd-compressed: written and read back once, never published.
+    """
+    count = 1 + max(partition_of.values(), default=-1)
+    files = [folder / f"{i:05d}.arrow" for i in range(count)]
+    writers: dict[int, pa.ipc.RecordBatchFileWriter] = {}
+    options = pa.ipc.IpcWriteOptions(compression="zstd")
+    try:
+        for batch in _batches(links, columns):
+            keys = zip(batch.column("org_key").to_pylist(), batch.column("function_id").to_pylist())
+            partitions = pa.array([partition_of.get(key) for key in keys], pa.int32())
+            # Stable sort, nulls last: each partition's links stay in the table's order.
+            order = pc.array_sort_indices(partitions)
+            order = order.slice(0, len(order) - partitions.null_count)
+            batch = batch.take(order)
+            start = 0
+            for number, run in itertools.groupby(partitions.take(order).to_pylist()):
+                length = sum(1 for _ in run)
+                if number not in writers:
+                    writers[number] = pa.ipc.new_file(str(files[number]), batch.schema, options=options)
+                writers[number].write_batch(batch.slice(start, length))
+                start += length
+    finally:
+        for writer in writers.values():
+            writer.close()
+    return files
+
+
+def _write_mentions(source: Path, path: Path, key_to_org: dict):
+    """Copy the mentions with their organizations' resolved ids, batch by batch, counting them per organization."""
+    from pipeline.resolve import MentionStats
+
+    keys = pa.array(list(key_to_org), pa.string())
+    org_ids = pa.array(list(key_to_org.values()), pa.string())
+    stats = MentionStats()
+    with TableWriter(path, schemas.MENTIONS) as mentions:
+        for batch in _batches(source, schemas.MENTIONS.names):
+            entity = batch.column("entity_id")
+            is_org = pc.fill_null(pc.equal(batch.column("label"), "ORG"), False)
+            found = pc.index_in(entity, value_set=keys)
+            # key_to_org.get(key, key) for ORG mentions; every other entity id stays.
+            entity = pc.if_else(pc.and_(is_org, pc.is_valid(found)), org_ids.take(found), entity)
+            stats.add_table(pa.table({"org_id": entity, "doc_id": batch.column("doc_id"),
+                                      "text": batch.column("text")}).filter(is_org))
+            batch = batch.set_column(batch.schema.get_field_index("entity_id"), "entity_id", entity)
+            mentions.write_table(pa.Table.from_batches([batch]))
+    return stats
+
+
 # -- write -----------------------------------------------------------------------
 
-def run_metadata(raw: Path, rules_dir: Path) -> dict:
-    """Provenance for the Parquet footers: versions and input and rule hashes, nothing time-dependent."""
+def run_metadata(raw: Path, rules_dir: Path, known: dict | None = None) -> dict:
+    """Provenance for the Parquet footers: versions and input and rule hashes, nothing time-dependent.
+
+    ``known`` maps sources to the sha256 that normalize computed while reading
+    them (the documents table's ``raw_sha256``): those files are not read a
+    second time; the rest (rejected files) are hashed here.
+    """
     import ftfy
     import pandas
     import spacy
@@ -331,7 +506,10 @@ def run_metadata(raw: Path, rules_dir: Path) -> dict:
     from pipeline.rules import rule_files
     raw, rules_dir = Path(raw), Path(rules_dir)
     try:
-        inputs = file_hashes(raw, list_documents(raw))
+        known = known or {}
+        sources = {source_name(raw, p): p for p in list_documents(raw)}
+        hashed = file_hashes(raw, [p for s, p in sources.items() if s not in known])
+        inputs = {s: known[s] if s in known else hashed[s] for s in sources}
     except Exception:  # noqa: BLE001 - metadata must not fail a run whose stages succeeded
         inputs = {}
     rule_hashes = {p.relative_to(rules_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
@@ -359,10 +537,13 @@ def write_stage(raw: Path, out: Path, rules_dir: Path, summary: Summary, options
     if missing:
         raise FileNotFoundError(2, "missing", str(missing[0]))
     rejects = pq.read_table(work / "rejects.parquet").replace_schema_metadata(None)
-    folder = publish_dataset(out, sources, schemas.DATASET, run_metadata(raw, rules_dir),
+    documents = pq.read_table(sources["documents"], columns=["source", "raw_sha256", "duplicate_of"],
+                              use_threads=False)
+    known = dict(zip(documents.column("source").to_pylist(), documents.column("raw_sha256").to_pylist()))
+    folder = publish_dataset(out, sources, schemas.DATASET, run_metadata(raw, rules_dir, known),
                              extra={"rejects": (rejects, schemas.REJECTS)})
     rows = {name: pq.ParquetFile(path).metadata.num_rows for name, path in sources.items()}
-    duplicates = pq.read_table(sources["documents"], columns=["duplicate_of"]).column("duplicate_of")
+    duplicates = documents.column("duplicate_of")
     summary.documents = rows["documents"]
     summary.duplicates = len(duplicates) - duplicates.null_count
     summary.mentions = rows["mentions"]

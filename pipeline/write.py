@@ -18,7 +18,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -90,6 +92,27 @@ def _remove_stale(folder: Path, pattern: str) -> None:
                 shutil.rmtree(entry, ignore_errors=True)
             else:
                 _unlink_quietly(entry)
+
+
+@contextmanager
+def scratch_dir(parent: Path, name: str) -> Iterator[Path]:
+    """A private folder ``<parent>/.<name>.tmp-<pid>`` for a stage's spill files, removed on exit.
+
+    Folders that killed runs left behind are removed first (see ``_remove_stale``),
+    so spill files never accumulate, and concurrent runs keep their own.
+    """
+    folder = Path(parent) / f".{name}.tmp-{os.getpid()}"
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale(folder.parent, f".{name}.tmp-*")
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
+    except OSError as exc:
+        raise OutputError(exc.errno, f"cannot create {folder}: {exc.strerror or exc}") from exc
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def read_metadata(path: Path) -> dict:
