@@ -26,9 +26,9 @@ from spacy.tokens import Doc
 
 from pipeline.acronyms import find_definition_spans
 from pipeline.linking import link_document
-from pipeline.names import content_words, name_key
+from pipeline.names import content_words, name_key, split_country
 from pipeline.nlp import (FUNCTION_PATTERNS, FUNCTION_PHRASES, ORG_ACRONYMS, ORG_NAMES, ORG_PATTERNS,
-                          _english_word as is_common_word, is_english_word)
+                          is_common_word, is_english_word)
 from pipeline.members import ContextLexicon, find_context_names
 from pipeline.shapes import ShapeLexicon, find_fused_team_names, find_shaped_names, org_type_for
 from pipeline.structure import segment
@@ -456,8 +456,6 @@ def _qualified_definitions(text: str, doc: Doc, ctx: Context) -> list:
     return found
 
 
-_COUNTRY_ALIASES = {"UK": "GB"}
-_QUALIFIED = re.compile(r"(.+?)[\s-]([A-Z]{2})")
 
 
 def _national_qualifier(short: str, long: str, ctx: Context):
@@ -467,17 +465,16 @@ def _national_qualifier(short: str, long: str, ctx: Context):
     that country, or, when the gazetteer has none, a separate organization,
     never another country's.
     """
-    match = _QUALIFIED.fullmatch(short)
-    if match is None or match.group(1) not in ctx.acronym_index:
+    parts = split_country(short)
+    if parts is None or parts[0] not in ctx.acronym_index:
         return None
-    entries = [ctx.rules.organization(i) for i in ctx.acronym_index[match.group(1)]]
+    entries = [ctx.rules.organization(i) for i in ctx.acronym_index[parts[0]]]
     if not any(e is not None and e.country for e in entries):
         return None
-    code = _COUNTRY_ALIASES.get(match.group(2), match.group(2))
     for entry in entries:
-        if entry is not None and entry.country == code:
+        if entry is not None and entry.country == parts[1]:
             return entry.id, entry.id, None
-    return f"new:{name_key(long)} {match.group(2).lower()}", None, None
+    return f"new:{name_key(long)} {short.split()[-1].split('-')[-1].lower()}", None, None
 
 
 def _names_a_kind(short: str, long: str, lexicon: ShapeLexicon) -> bool:

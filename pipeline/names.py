@@ -93,3 +93,23 @@ def slug(text: str, max_words: int = 8) -> str:
     base = "_".join(words[:max_words]) or "org"
     digest = hashlib.sha256(key.encode()).hexdigest()[:8]
     return f"{base}_{digest}"
+
+
+_QUALIFIED_ACRONYM = re.compile(r"(.+?)[\s-]([A-Z]{2})")
+_COUNTRY_ALIASES = {"UK": "GB"}     # written "NCSC UK"; the ISO 3166-1 code is GB
+
+
+def split_country(acronym: str) -> tuple[str, str] | None:
+    """("NCSC", "NZ") for a national acronym with a country code ("NCSC NZ", "CERT-MU"), else None.
+
+    The code is given as ISO 3166-1 writes it (UK -> GB).
+
+    >>> split_country("NCSC UK")
+    ('NCSC', 'GB')
+    >>> split_country("ENISA") is None
+    True
+    """
+    match = _QUALIFIED_ACRONYM.fullmatch(acronym)
+    if match is None:
+        return None
+    return match.group(1), _COUNTRY_ALIASES.get(match.group(2), match.group(2))

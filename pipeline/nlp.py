@@ -75,6 +75,11 @@ def is_english_word(acronym: str) -> bool:
     return _english_word(acronym.lower())
 
 
+def is_common_word(lower: str) -> bool:
+    """A lowercase word that is a stop word or an inflected English word ("commission", "lumen")."""
+    return _english_word(lower)
+
+
 @functools.lru_cache(maxsize=4096)
 def _english_word(lower: str) -> bool:
     """A stop word, or a word the lemma table knows inflected forms of ("impacts", "cares")."""

@@ -35,7 +35,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from pipeline.names import name_key, slug
+from pipeline.names import name_key, slug, split_country
 
 EVIDENCE_SIMILARITY = 0.75
 # The columns of the links work table that make the facts.
@@ -285,8 +285,6 @@ def organization_rows(resolution: Resolution, stats: MentionStats, rules,
     return disambiguate_names(rows, rules)
 
 
-_COUNTRY_CODE = re.compile(r".+?[\s-]([A-Z]{2})")
-_COUNTRY_ALIASES = {"UK": "GB"}
 
 
 def disambiguate_names(rows: list[dict], rules) -> list[dict]:
@@ -320,9 +318,9 @@ def _qualifier(row: dict, rules) -> str:
     entry = rules.organization(row["org_id"])
     code = entry.country if entry is not None else None
     for acronym in sorted(a for a in (row["acronym"], *row["aliases"]) if a and not code):
-        match = _COUNTRY_CODE.fullmatch(acronym)
-        if match and acronym.isupper():
-            code = _COUNTRY_ALIASES.get(match.group(1), match.group(1))
+        parts = split_country(acronym)
+        if parts and acronym.isupper():
+            code = parts[1]
             break
     if code:
         return (countries.get(code) or (code,))[0]

@@ -292,8 +292,8 @@ def _check(doc: Doc, caps: list[bool], start: int, end: int, first: int, lexicon
 
 
 def _common_word(lower: str) -> bool:
-    from pipeline.nlp import _english_word
-    return _english_word(lower)
+    from pipeline.nlp import is_common_word
+    return is_common_word(lower)
 
 
 def org_type_for(name: str, lexicon: ShapeLexicon) -> str:
