@@ -456,8 +456,6 @@ def _qualified_definitions(text: str, doc: Doc, ctx: Context) -> list:
     return found
 
 
-
-
 def _national_qualifier(short: str, long: str, ctx: Context):
     """"National Cyber Security Centre (NCSC NZ)": a national agency's acronym with a country code.
 
@@ -474,7 +472,7 @@ def _national_qualifier(short: str, long: str, ctx: Context):
     for entry in entries:
         if entry is not None and entry.country == parts[1]:
             return entry.id, entry.id, None
-    return f"new:{name_key(long)} {short.split()[-1].split('-')[-1].lower()}", None, None
+    return f"new:{name_key(long)} {short[-2:].lower()}", None, None    # the code as written: "nz", "uk"
 
 
 def _names_a_kind(short: str, long: str, lexicon: ShapeLexicon) -> bool:
