@@ -258,7 +258,8 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
 
     segments = segment(text, tuple(ctx.rules.linking.get("question_markers", ())),
                        tuple(ctx.rules.linking.get("answer_markers", ())))
-    links = link_document(doc, segments, mentions, functions, ctx.rules.linking, ctx.lexicon.heads, text)
+    names = {key: frozenset(" ".join((local.name, *local.long_forms)).lower().split()) for key, local in orgs.items()}
+    links = link_document(doc, segments, mentions, functions, ctx.rules.linking, ctx.lexicon.heads, text, names)
     all_mentions = sorted(mentions + functions, key=lambda m: (m.start, m.end, m.label))
     return Extraction(all_mentions, orgs, links)
 

@@ -44,6 +44,7 @@ LIST = "list"
 _BULLETS = ("-", "•", "*", "–", "—", "·")
 _SKIP = {"the", "a", "an", "both", "either", "(", ")", "[", "]", '"', "“", "”"}
 _COORD = {"and", "or", ",", "&"}
+_PREPOSITIONS = {"with", "between", "among", "by", "from", "for", "on", "of", "to", "in", "against"}
 _MODALS = {"can", "could", "may", "might", "will", "would", "should", "must", "to", "shall"}
 
 
@@ -87,6 +88,14 @@ class Cues:
         self.anaphors = low("anaphors")
         self.anaphor_heads = {p[0] for p in low("anaphor_heads") if len(p) == 1}
         self.example_openers = low("example_openers")
+        self.example_markers_by_last: dict[str, list] = {}
+        for phrase in sorted(low("example_markers"), key=len, reverse=True):
+            self.example_markers_by_last.setdefault(phrase[-1], []).append(phrase)
+        self.partner_verbs = {p[0] for p in low("partner_verbs") if len(p) == 1}
+        self.kind_heads = {p[0] for p in low("kind_heads") if len(p) == 1}
+        self.activity_nouns = {p[0] for p in low("activity_nouns") if len(p) == 1}
+        self.definite_heads = {p[0] for p in low("definite_heads") if len(p) == 1}
+        self.lead_in_pronouns = {p[0] for p in low("lead_in_pronouns") if len(p) == 1}
         self.lead_adverbials = low("lead_adverbials")
         # Longest first, grouped by first word: a clause opener is looked up, not searched for.
         self.leads_by_first: dict[str, list] = {}
@@ -163,12 +172,15 @@ class _Sentence:
 
 
 def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list, linking: dict,
-                  heads: frozenset = frozenset(), text: str | None = None) -> list[Link]:
+                  heads: frozenset = frozenset(), text: str | None = None,
+                  names: dict | None = None) -> list[Link]:
     """Every (organization, function) link in one document, with its evidence.
 
     ``heads`` are the organization head words of ``rules/org_shapes.yml``: a
     sentence opened by "The Centre" or "The Agency" points back to the last
-    organization whose name ends in that word.
+    organization whose name holds that word, as written or in its full name
+    (``names``: organization key -> lowercase words of its names), so "ENISA
+    ... the Agency" finds the European Union Agency for Cybersecurity.
     """
     cues = _cues(linking)
     starts = doc.to_array(IDX).tolist() if len(doc) else []
@@ -180,22 +192,31 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
     links: list[Link] = []
     for sent in sentences:
         if sent.seg.kind in (HEADING, LEAD, QUESTION) or not sent.orgs and (
-                not sent.functions or not cues.points_back_re.match(sent.text)):
+                not sent.functions or not cues.points_back_re.match(sent.text)
+                and not _is_list_item(sentences, sent.index)):
             continue
         clause_start = _clause_start(sent, cues)
         own = _own_functions(sent, cues)
         roles = {id(m): role(sent, m, clause_start, cues) for m in sent.orgs}
         sent.actors = [m for m in sent.orgs if roles[id(m)] == "actor"]
+        lead_in = _lead_in(sentences, sent.index) if own and _is_list_item(sentences, sent.index) else None
+        if lead_in is not None and lead_in.actors and _verb_initial(sent, clause_start):
+            # "EC3: - provides support ... within the scope of Europol's mandate": an item
+            # that opens with its verb continues the lead-in, whose organization is the subject.
+            sent.actors = []
         linked: set[str] = set()
         for org in sent.actors:
             for fn in own:
                 links.append(_link(org, fn, SENTENCE, sent))
                 linked.add(org.key)
-        if own and not sent.actors and _is_list_item(sent):
-            lead_in = _lead_in(sentences, sent.index)
-            for org in (lead_in.actors if lead_in is not None else []):
+        if own and not sent.actors and lead_in is not None:
+            owner = lead_in
+            if not lead_in.actors and lead_in.words and lead_in.words[0] in cues.lead_in_pronouns \
+                    and lead_in.index > 0 and sentences[lead_in.index - 1].seg.kind in (BODY, ANSWER):
+                owner = sentences[lead_in.index - 1]     # "C-PROC assists ... This includes support for:"
+            for org in owner.actors:
                 for fn in own:
-                    links.append(_link(org, fn, LIST, sent, org_sentence=lead_in))
+                    links.append(_link(org, fn, LIST, sent, org_sentence=owner))
         if _opens_with(sent, clause_start, cues.example_openers) and sent.index > 0:
             previous = _previous_body(sentences, sent.index)
             if previous is not None:
@@ -204,7 +225,8 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
                         links.append(_link(org, fn, EXAMPLE, sent, fn_sentence=previous))
                         linked.add(org.key)
         antecedents = _antecedents(sentences, sent, clause_start, cues) or \
-            (_definite_antecedents(sentences, sent, clause_start, heads) if own and not sent.actors else [])
+            (_definite_antecedents(sentences, sent, clause_start, heads, names or {}, cues) if own and not sent.actors
+             else [])
         for org in antecedents:
             for fn in own:
                 links.append(_link(org, fn, ANAPHORA, sent, org_sentence=sentences[_index_of(sentences, org)]))
@@ -269,7 +291,8 @@ def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
     last = first
     while last + 1 < len(tokens) and tokens[last + 1].idx < mention.end:
         last += 1
-    # "the ITU's IMPACT": the owner is not the one acting.
+    # "the ITU's IMPACT": the owner is not the one acting. "the World Bank's work
+    # in helping countries ...": the owner of an activity is the one acting.
     nxt = last + 1
     if nxt < len(words) and words[nxt] in cues.possessive:
         after = nxt + 1
@@ -277,7 +300,14 @@ def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
             after += 1
         if after in org_tokens:
             return "possessor"
-    j = first - 1
+        if after < len(words) and words[after] in cues.activity_nouns:
+            return "actor"
+    return _role_before(sent, first - 1, clause_start, cues, org_tokens)
+
+
+def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tokens: set) -> str:
+    """The role given by the words before token ``j + 1``, walking back to the clause start."""
+    tokens, words = sent.tokens, sent.words
     while j >= clause_start:
         word = words[j]
         if j in org_tokens or word in _SKIP or word in cues.possessive and (j - 1) in org_tokens:
@@ -294,18 +324,72 @@ def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
             j -= 3       # "X as well as Y"
             continue
         if word in _COORD:
-            if word == "," and not ((j - 1) in org_tokens or (j - 1 >= 0 and words[j - 1] in {")", "]"})):
-                return "actor"   # a comma closing an introductory phrase, not "X, Y and Z"
+            if word == "," and not ((j - 1) in org_tokens or (j - 1 >= 0 and words[j - 1] in {")", "]"})) \
+                    and not any(clause_start <= k < j for k in org_tokens):
+                # A comma closing an introductory phrase ("In 2020, the ITU ..."), not
+                # one inside an enumeration after another organization's verb
+                # ("ENISA ensures flow between the CSIRTs Network, the EU-CyCLONe ...").
+                return "actor"
             j -= 1
             continue
         if word in ("example", "instance") and j >= 1 and words[j - 1] == "for":
             return "actor"       # "(for example, the GGE and the OEWG)" introduces examples, not receivers
+        marker = _example_marker(words, j, cues)
+        if marker:
+            return _role_of_examples(sent, j - marker, clause_start, cues, org_tokens)
         if word in cues.receivers:
             return "receiver"
+        if word == "with" and _after_partner_verb(words, j, cues):
+            return "object"      # "EC3 collaborates with INTCEN": INTCEN is the partner
         if word in cues.openers:
             return "actor"
         return "object"
     return "actor"
+
+
+def _example_marker(words: list[str], j: int, cues: Cues) -> int:
+    """Length of the example marker ("like", "such as", "e.g.") that ends at token ``j``, or 0."""
+    for phrase in cues.example_markers_by_last.get(words[j], ()):
+        n = len(phrase)
+        if j - n + 1 >= 0 and tuple(words[j - n + 1:j + 1]) == phrase:
+            return n
+    return 0
+
+
+def _role_of_examples(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tokens: set) -> str:
+    """Examples stand where the noun they exemplify stands.
+
+    "Organizations like the ITU facilitate ..." (the noun opens the clause):
+    actors; "training for agencies such as INTERPOL": receivers; "collaborates
+    with services such as CERT-EU": partners. ``j`` is the token before the
+    marker. Without a parser the noun phrase is at most four words; a longer
+    stretch holds a verb ("EC3 supports Member States such as ..."): objects.
+    """
+    words = sent.words
+    consumed = 0
+    while j >= clause_start:
+        word = words[j]
+        if word in {"(", "[", ",", '"', "“"} and consumed == 0:
+            j -= 1
+            continue
+        if j in org_tokens:
+            return "object" if consumed else "actor"
+        if word in _COORD or word in cues.openers or word in cues.receivers or word in cues.possessive \
+                or word == "with":
+            return _role_before(sent, j, clause_start, cues, org_tokens)
+        if consumed == 4:
+            return "object"
+        consumed += 1
+        j -= 1
+    return "actor"
+
+
+def _after_partner_verb(words: list[str], j: int, cues: Cues) -> bool:
+    """"with" right after a verb of working together ("cooperates closely with")."""
+    k = j - 1
+    if k >= 0 and (words[k].endswith("ly") or words[k] == "together"):
+        k -= 1
+    return k >= 0 and words[k] in cues.partner_verbs
 
 
 def _own_functions(sent: _Sentence, cues: Cues) -> list:
@@ -324,7 +408,9 @@ def _find_own_functions(sent: _Sentence, cues: Cues) -> list:
         match = regex.search(text) if regex is not None else None
         if match:
             limit = min(limit, sent.seg.start + match.start())
-    own = [f for f in sent.functions if f.start < limit]
+    # "incident response teams", "capacity building centres": a function word
+    # before an organization head names a kind of body, not an activity.
+    own = [f for f in sent.functions if f.start < limit and not _names_a_kind(sent, f, cues)]
     if not own:
         return own
     words = sent.words
@@ -341,6 +427,15 @@ def _find_own_functions(sent: _Sentence, cues: Cues) -> list:
     return kept
 
 
+def _names_a_kind(sent: _Sentence, mention, cues: Cues) -> bool:
+    """The word right after the mention is a kind of body ("incident response teams")."""
+    k = sent.token_at(mention.end)
+    if k >= len(sent.words) or sent._token_starts[k] != mention.end + 1 or \
+            mention.text.rsplit(None, 1)[-1].lower() in _PREPOSITIONS:
+        return False      # "collaboration between agencies": the noun is the object
+    return _singular(sent.words[k]) in cues.kind_heads
+
+
 def _opens_with(sent: _Sentence, start: int, phrases: list[tuple[str, ...]]) -> bool:
     return any(_starts_with(sent.words[start:], p) for p in phrases)
 
@@ -351,8 +446,38 @@ def _previous_body(sentences: list[_Sentence], index: int) -> _Sentence | None:
     return previous if previous.seg.kind in (BODY, ANSWER) else None
 
 
-def _is_list_item(sent: _Sentence) -> bool:
-    return sent.text.lstrip().startswith(_BULLETS)
+def _is_list_item(sentences: list[_Sentence], index: int) -> bool:
+    """A bulleted line, a paragraph ending in ";" (an item of a list written as
+    paragraphs: "Facilitating information sharing ...;"), or the last such item."""
+    text = sentences[index].text.strip()
+    if text.startswith(_BULLETS) or text.endswith((";", "; and", "; or")):
+        return True
+    if index == 0 or not text.endswith("."):
+        return False
+    previous = sentences[index - 1].text.strip()
+    return previous.endswith((";", "; and", "; or")) and \
+        sentences[index - 1].seg.paragraph != sentences[index].seg.paragraph and _verb_initial(sentences[index], 0)
+
+
+_DETERMINERS = {"the", "a", "an", "its", "their", "our", "his", "her", "this", "these", "those", "all", "each",
+                "other", "such", "some", "many", "most", "both"}
+
+
+def _verb_initial(sent: _Sentence, start: int) -> bool:
+    """The item opens with its verb ("provides support", "Facilitating information sharing",
+    "Jointly developing measures"), so its subject is the lead-in's."""
+    tokens = sent.tokens
+    k = start
+    while k < len(tokens) and not tokens[k].is_alpha:
+        k += 1
+    if k >= len(tokens):
+        return False
+    word = tokens[k].text
+    if word.lower().endswith("ly") and k + 1 < len(tokens):
+        word = tokens[k + 1].text
+    if word.lower().endswith("ing") and len(word) > 5:
+        return True
+    return word.islower() and word not in _DETERMINERS
 
 
 def _lead_in(sentences: list[_Sentence], index: int) -> _Sentence | None:
@@ -361,21 +486,28 @@ def _lead_in(sentences: list[_Sentence], index: int) -> _Sentence | None:
         earlier = sentences[k]
         if earlier.seg.kind in (HEADING, LEAD, QUESTION):
             return None
-        if _is_list_item(earlier):
+        if _is_list_item(sentences, k):
             continue
         return earlier if earlier.text.rstrip().endswith(":") else None
     return None
 
 
-def _definite_antecedents(sentences: list[_Sentence], sent: _Sentence, start: int, heads: frozenset) -> list:
+def _definite_antecedents(sentences: list[_Sentence], sent: _Sentence, start: int, heads: frozenset,
+                          names: dict, cues: Cues) -> list:
     """"The Centre also trains ...": the last organization named with that head word, a few sentences back."""
     words = sent.words[start:start + 2]
-    if len(words) < 2 or words[0] != "the" or words[1] not in heads:
+    if len(words) < 2 or words[0] != "the" or words[1] not in heads | cues.definite_heads:
         return []
     for earlier in reversed(sentences[max(0, sent.index - 6):sent.index]):
         for mention in reversed(earlier.orgs):
-            if words[1] in mention.text.lower().split():
+            if words[1] in mention.text.lower().split() or words[1] in names.get(mention.key, ()):
                 return [mention]
+    if words[1] in cues.definite_heads:
+        # "FIRST ... The organisation also undertakes ...": a word any organization
+        # answers to points back to the one that acted last.
+        for earlier in reversed(sentences[max(0, sent.index - 3):sent.index]):
+            if earlier.actors:
+                return [earlier.actors[-1]]
     return []
 
 
