@@ -45,6 +45,8 @@ _BULLETS = ("-", "•", "*", "–", "—", "·")
 _SKIP = {"the", "a", "an", "both", "either", "(", ")", "[", "]", '"', "“", "”"}
 _COORD = {"and", "or", ",", "&"}
 _PREPOSITIONS = {"with", "between", "among", "by", "from", "for", "on", "of", "to", "in", "against"}
+_PARTITIVES = {"examples", "example", "one", "some", "many", "most", "all", "each", "both", "several", "any",
+               "two", "three", "four", "none", "part"}
 _MODALS = {"can", "could", "may", "might", "will", "would", "should", "must", "to", "shall"}
 
 
@@ -341,6 +343,12 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
             return "receiver"
         if word == "with" and _after_partner_verb(words, j, cues):
             return "object"      # "EC3 collaborates with INTCEN": INTCEN is the partner
+        if word == "of" and j >= 1 and words[j - 1] not in cues.activity_nouns and words[j - 1] not in _SKIP \
+                and words[j - 1] not in _PARTITIVES:
+            # "the work of ISO" acts; otherwise the owner stands where the owned noun stands:
+            # "Two instructors of FIRST presented ..." acts, "works closely with the internal
+            # IT security teams of the EU institutions" does not.
+            return _role_of_examples(sent, j - 1, clause_start, cues, org_tokens)
         if word in cues.openers:
             return "actor"
         return "object"
@@ -357,7 +365,7 @@ def _example_marker(words: list[str], j: int, cues: Cues) -> int:
 
 
 def _role_of_examples(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tokens: set) -> str:
-    """Examples stand where the noun they exemplify stands.
+    """Examples (and owners after "of") stand where the noun they exemplify stands.
 
     "Organizations like the ITU facilitate ..." (the noun opens the clause):
     actors; "training for agencies such as INTERPOL": receivers; "collaborates
@@ -387,8 +395,8 @@ def _role_of_examples(sent: _Sentence, j: int, clause_start: int, cues: Cues, or
 def _after_partner_verb(words: list[str], j: int, cues: Cues) -> bool:
     """"with" right after a verb of working together ("cooperates closely with")."""
     k = j - 1
-    if k >= 0 and (words[k].endswith("ly") or words[k] == "together"):
-        k -= 1
+    while k >= 0 and j - k <= 3 and (words[k].endswith("ly") or words[k] in {"together", "very", "also"}):
+        k -= 1      # "works very closely with"
     return k >= 0 and words[k] in cues.partner_verbs
 
 
