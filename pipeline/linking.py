@@ -1,6 +1,6 @@
 """Link each organization to the functions the text says it performs.
 
-Real prose says "who does what" in four ways, and each link records which one
+Real prose says "who does what" in several ways, and each link records which one
 (``method``):
 
 * ``sentence``: the organization acts in the sentence that names the function,
@@ -10,6 +10,9 @@ Real prose says "who does what" in four ways, and each link records which one
   the organizations that acted just before;
 * ``example``: "Examples include X and Y" gives X and Y the functions of the
   sentence it illustrates;
+* ``list``: the items of a list take the organization of its lead-in line
+  ("For each type, EC3:" then "- serves as ..."; paragraphs ending in ";" are
+  items too); an item that opens with its verb has the lead-in's subject;
 * ``heading`` / ``question``: an organization that acts in a section but whose
   own sentence names no function takes the functions of the section's heading,
   paragraph lead ("Information Sharing: ...") or question.
@@ -18,7 +21,10 @@ Without a parser, "acts" is decided from the words just before the mention
 (:func:`role`): the start of a clause, "like", "such as", "by", "from" keep
 it an actor; "for", "to" make it a receiver ("training for INTERPOL
 officers"); any other word (a verb, "operates the Global Response Center")
-makes it an object. A possessor ("the ITU's IMPACT") is not an actor. Function
+makes it an object. Examples ("agencies such as INTERPOL") stand where the
+noun before them stands; a partner after
+"collaborates with" is not an actor. A possessor ("the ITU's IMPACT") is not an
+actor, the owner of an activity ("the World Bank's work") is. Function
 words after a topic cue ("skills in investigating cybercrime", "covering areas
 such as incident response") or after another agent ("where nations can engage
 in dialogue") are not the organization's own activity.
@@ -45,8 +51,6 @@ _BULLETS = ("-", "•", "*", "–", "—", "·")
 _SKIP = {"the", "a", "an", "both", "either", "(", ")", "[", "]", '"', "“", "”"}
 _COORD = {"and", "or", ",", "&"}
 _PREPOSITIONS = {"with", "between", "among", "by", "from", "for", "on", "of", "to", "in", "against"}
-_PARTITIVES = {"examples", "example", "one", "some", "many", "most", "all", "each", "both", "several", "any",
-               "two", "three", "four", "none", "part"}
 _MODALS = {"can", "could", "may", "might", "will", "would", "should", "must", "to", "shall"}
 
 
@@ -343,12 +347,6 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
             return "receiver"
         if word == "with" and _after_partner_verb(words, j, cues):
             return "object"      # "EC3 collaborates with INTCEN": INTCEN is the partner
-        if word == "of" and j >= 1 and words[j - 1] not in cues.activity_nouns and words[j - 1] not in _SKIP \
-                and words[j - 1] not in _PARTITIVES:
-            # "the work of ISO" acts; otherwise the owner stands where the owned noun stands:
-            # "Two instructors of FIRST presented ..." acts, "works closely with the internal
-            # IT security teams of the EU institutions" does not.
-            return _role_of_examples(sent, j - 1, clause_start, cues, org_tokens)
         if word in cues.openers:
             return "actor"
         return "object"
@@ -365,7 +363,7 @@ def _example_marker(words: list[str], j: int, cues: Cues) -> int:
 
 
 def _role_of_examples(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tokens: set) -> str:
-    """Examples (and owners after "of") stand where the noun they exemplify stands.
+    """Examples stand where the noun they exemplify stands.
 
     "Organizations like the ITU facilitate ..." (the noun opens the clause):
     actors; "training for agencies such as INTERPOL": receivers; "collaborates
