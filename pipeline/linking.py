@@ -50,6 +50,7 @@ LIST = "list"
 _BULLETS = ("-", "•", "*", "–", "—", "·")
 _SKIP = {"the", "a", "an", "both", "either", "(", ")", "[", "]", '"', "“", "”"}
 _COORD = {"and", "or", ",", "&"}
+_NEXT_GERUND = re.compile(r",\s+(?:and\s+)?([a-z]+ing)\b")
 _PREPOSITIONS = {"with", "between", "among", "by", "from", "for", "on", "of", "to", "in", "against"}
 _MODALS = {"can", "could", "may", "might", "will", "would", "should", "must", "to", "shall"}
 
@@ -102,6 +103,7 @@ class Cues:
         self.activity_nouns = {p[0] for p in low("activity_nouns") if len(p) == 1}
         self.definite_heads = {p[0] for p in low("definite_heads") if len(p) == 1}
         self.lead_in_pronouns = {p[0] for p in low("lead_in_pronouns") if len(p) == 1}
+        self.reporting_verbs = {p[0] for p in low("reporting_verbs") if len(p) == 1}
         self.lead_adverbials = low("lead_adverbials")
         # Longest first, grouped by first word: a clause opener is looked up, not searched for.
         self.leads_by_first: dict[str, list] = {}
@@ -204,18 +206,20 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
         clause_start = _clause_start(sent, cues)
         own = _own_functions(sent, cues)
         roles = {id(m): role(sent, m, clause_start, cues) for m in sent.orgs}
-        sent.actors = [m for m in sent.orgs if roles[id(m)] == "actor"]
+        sent.actors = [m for m in sent.orgs if roles[id(m)] in ("actor", "agent")]
         lead_in = _lead_in(sentences, sent.index) if own and _is_list_item(sentences, sent.index) else None
-        if lead_in is not None and lead_in.actors and _verb_initial(sent, clause_start):
+        verb_item = lead_in is not None and bool(lead_in.actors) and _verb_initial(sent, clause_start)
+        if verb_item:
             # "EC3: - provides support ... within the scope of Europol's mandate": an item
-            # that opens with its verb continues the lead-in, whose organization is the subject.
-            sent.actors = []
+            # that opens with its verb continues the lead-in, whose organization is the
+            # subject; only the owner of an activity ("the efforts of J-CAT") acts too.
+            sent.actors = [m for m in sent.orgs if roles[id(m)] == "agent"]
         linked: set[str] = set()
         for org in sent.actors:
             for fn in own:
                 links.append(_link(org, fn, SENTENCE, sent))
                 linked.add(org.key)
-        if own and not sent.actors and lead_in is not None:
+        if own and (not sent.actors or verb_item) and lead_in is not None:
             owner = lead_in
             if not lead_in.actors and lead_in.words and lead_in.words[0] in cues.lead_in_pronouns \
                     and lead_in.index > 0 and sentences[lead_in.index - 1].seg.kind in (BODY, ANSWER):
@@ -284,15 +288,36 @@ def _clause_start(sent: _Sentence, cues: Cues) -> int:
             if j < len(words) and words[j] == ",":
                 return j + 1
             return j
-    return i
+    return _after_reporting_verb(sent, i, cues)
+
+
+def _after_reporting_verb(sent: _Sentence, start: int, cues: Cues) -> int:
+    """"Burt said Microsoft's Digital Crimes Unit led the investigation": the reported
+    clause is the one whose subject acts, when a person (no organization) speaks."""
+    words = sent.words
+    for k in range(start, min(len(words), start + 8)):
+        if words[k] in cues.reporting_verbs:
+            if any(start <= t < k for t in _org_token_indexes(sent)):
+                return start
+            k += 1
+            while k < len(words) and words[k] in {"that", ",", ":"}:
+                k += 1
+            return k
+    return start
+
+
+def _org_token_indexes(sent: _Sentence) -> set:
+    if sent._org_tokens is None:
+        tokens = sent.tokens
+        sent._org_tokens = {i for i, t in enumerate(tokens) for m in sent.orgs if m.start <= t.idx < m.end}
+    return sent._org_tokens
 
 
 def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
-    """'actor', 'possessor', 'receiver' or 'object', from the words around the mention."""
+    """'actor', 'agent' (the owner of an activity: "the World Bank's work"), 'possessor',
+    'receiver' or 'object', from the words around the mention."""
     tokens, words = sent.tokens, sent.words
-    if sent._org_tokens is None:
-        sent._org_tokens = {i for i, t in enumerate(tokens) for m in sent.orgs if m.start <= t.idx < m.end}
-    org_tokens = sent._org_tokens
+    org_tokens = _org_token_indexes(sent)
     first = sent.token_at(mention.start)
     last = first
     while last + 1 < len(tokens) and tokens[last + 1].idx < mention.end:
@@ -307,7 +332,7 @@ def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
         if after in org_tokens:
             return "possessor"
         if after < len(words) and words[after] in cues.activity_nouns:
-            return "actor"
+            return "agent"
     return _role_before(sent, first - 1, clause_start, cues, org_tokens)
 
 
@@ -347,6 +372,8 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
             return "receiver"
         if word == "with" and _after_partner_verb(words, j, cues):
             return "object"      # "EC3 collaborates with INTCEN": INTCEN is the partner
+        if word == "of" and j >= 1 and words[j - 1] in cues.activity_nouns:
+            return "agent"       # "the efforts of J-CAT in combating cybercrime"
         if word in cues.openers:
             return "actor"
         return "object"
@@ -410,13 +437,23 @@ def _own_functions(sent: _Sentence, cues: Cues) -> list:
 def _find_own_functions(sent: _Sentence, cues: Cues) -> list:
     text = sent.text
     limit = sent.seg.end + 1
-    for regex in (cues.topic_re, cues.other_agent_re):
-        match = regex.search(text) if regex is not None else None
-        if match:
-            limit = min(limit, sent.seg.start + match.start())
+    resume = limit
+    match = cues.topic_re.search(text) if cues.topic_re is not None else None
+    if match:
+        limit = sent.seg.start + match.start()
+    match = cues.other_agent_re.search(text) if cues.other_agent_re is not None else None
+    if match and sent.seg.start + match.start() < limit:
+        # "enabling experts to share information, developing training modules, and
+        # organising trainings": the other agent's clause ends where the next
+        # activity of the organization (a gerund after a comma) begins.
+        limit = sent.seg.start + match.start()
+        follow = _NEXT_GERUND.search(text, match.end())
+        resume = sent.seg.start + follow.start(1) if follow else sent.seg.end + 1
     # "incident response teams", "capacity building centres": a function word
     # before an organization head names a kind of body, not an activity.
-    own = [f for f in sent.functions if f.start < limit and not _names_a_kind(sent, f, cues)]
+    own = [f for f in sent.functions if (f.start < limit or f.start >= resume and
+                                         (cues.topic_re is None or not cues.topic_re.search(text[:f.start - sent.seg.start])))
+           and not _names_a_kind(sent, f, cues)]
     if not own:
         return own
     words = sent.words
