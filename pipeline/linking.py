@@ -104,6 +104,7 @@ class Cues:
         self.definite_heads = {p[0] for p in low("definite_heads") if len(p) == 1}
         self.lead_in_pronouns = {p[0] for p in low("lead_in_pronouns") if len(p) == 1}
         self.reporting_verbs = {p[0] for p in low("reporting_verbs") if len(p) == 1}
+        self.partner_nouns = {p[0] for p in low("partner_nouns") if len(p) == 1}
         self.lead_adverbials = low("lead_adverbials")
         # Longest first, grouped by first word: a clause opener is looked up, not searched for.
         self.leads_by_first: dict[str, list] = {}
@@ -237,6 +238,8 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
         antecedents = _antecedents(sentences, sent, clause_start, cues) or \
             (_definite_antecedents(sentences, sent, clause_start, heads, names or {}, cues) if own and not sent.actors
              else [])
+        if own and sent.actors:
+            antecedents = antecedents + _partners(sentences, sent, cues)
         for org in antecedents:
             for fn in own:
                 links.append(_link(org, fn, ANAPHORA, sent, org_sentence=sentences[_index_of(sentences, org)]))
@@ -552,6 +555,27 @@ def _definite_antecedents(sentences: list[_Sentence], sent: _Sentence, start: in
             if earlier.actors:
                 return [earlier.actors[-1]]
     return []
+
+
+def _partners(sentences: list[_Sentence], sent: _Sentence, cues: Cues) -> list:
+    """"Microsoft and its partners obtained the authority ...": the organizations the
+    document lists as partners ("Its partners include FS-ISAC, ESET, NTT") act too."""
+    words = sent.words
+    found = any(words[k] in {"its", "their"} and _singular(words[k + 1]) in cues.partner_nouns and
+                words[k - 1] in {"and", ","} for k in range(1, len(words) - 1))
+    if not found:
+        return []
+    listed = []
+    for other in sentences:
+        if other is sent:
+            continue
+        ow = other.words
+        for k in range(len(ow) - 1):
+            if _singular(ow[k]) in cues.partner_nouns and ow[k + 1] in {"include", "includes", "included", "are",
+                                                                         "were", ":"}:
+                listed += [m for m in other.orgs if m.start >= other._token_starts[k + 1]]
+                break
+    return listed
 
 
 def _singular(word: str) -> str:
