@@ -573,7 +573,9 @@ def _partners(sentences: list[_Sentence], sent: _Sentence, cues: Cues) -> list:
         for k in range(len(ow) - 1):
             if _singular(ow[k]) in cues.partner_nouns and ow[k + 1] in {"include", "includes", "included", "are",
                                                                          "were", ":"}:
-                listed += [m for m in other.orgs if m.start >= other._token_starts[k + 1]]
+                # "Symantec, a division of Broadcom": an owner named in apposition is no partner.
+                listed += [m for m in other.orgs if m.start >= other._token_starts[k + 1] and
+                           ow[max(0, other.token_at(m.start) - 1)] != "of"]
                 break
     return listed
 
