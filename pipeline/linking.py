@@ -218,6 +218,8 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
         linked: set[str] = set()
         for org in sent.actors:
             for fn in own:
+                if org.start < fn.start and _passive_by(fn):
+                    continue     # "The PaCSON initiative is funded by ...": PaCSON receives the funds
                 links.append(_link(org, fn, SENTENCE, sent))
                 linked.add(org.key)
         if own and (not sent.actors or verb_item) and lead_in is not None:
@@ -252,6 +254,11 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
                 for fn in scope.functions:
                     links.append(_link(org, fn, method, sent))
     return _unique(links)
+
+
+def _passive_by(fn) -> bool:
+    """A function phrase whose agent follows it ("funded by", "co-financed by")."""
+    return fn.text[-3:].lower() == " by"
 
 
 def _link(org, fn, method: str, sent: _Sentence, org_sentence: _Sentence | None = None,
