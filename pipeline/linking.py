@@ -112,7 +112,9 @@ class Cues:
             self.leads_by_first.setdefault(phrase[0], []).append(phrase)
         self.topic_re = _phrase_regex(self.topic)
         leads = sorted((r"\s+".join(re.escape(w) for w in p) for p in self.lead_adverbials), key=len, reverse=True)
-        openers = sorted((r"\s+".join(re.escape(w) for w in p) for p in self.anaphors), key=len, reverse=True)
+        self.singular_anaphors = {p[0] for p in low("singular_anaphors") if len(p) == 1}
+        openers = sorted((r"\s+".join(re.escape(w) for w in p) for p in
+                          self.anaphors + [(w,) for w in sorted(self.singular_anaphors)]), key=len, reverse=True)
         # A sentence without organizations matters only if it points back to some:
         # "They ...", "These bodies ...", "The Centre ...", or a list item.
         self.points_back_re = re.compile(
@@ -238,8 +240,8 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
                         links.append(_link(org, fn, EXAMPLE, sent, fn_sentence=previous))
                         linked.add(org.key)
         antecedents = _antecedents(sentences, sent, clause_start, cues) or \
-            (_definite_antecedents(sentences, sent, clause_start, heads, names or {}, cues) if own and not sent.actors
-             else [])
+            (_definite_antecedents(sentences, sent, clause_start, heads, names or {}, cues) or
+             _singular_antecedent(sentences, sent, clause_start, cues) if own and not sent.actors else [])
         if own and sent.actors:
             antecedents = antecedents + _partners(sentences, sent, cues)
         for org in antecedents:
@@ -593,6 +595,30 @@ def _singular(word: str) -> str:
     if word.endswith("s") and not word.endswith("ss"):
         return word[:-1]
     return word
+
+
+_COPULAS = {"is", "was", "seems", "seemed", "appears", "appeared", "remains", "becomes", "became"}
+_REFERENTIAL_AFTER_COPULA = {"a", "an", "the", "also", "responsible", "now", "still", "currently", "tasked",
+                             "mandated", "part", "one", "home", "based", "hosted", "run", "led", "funded"}
+
+
+def _singular_antecedent(sentences: list[_Sentence], sent: _Sentence, start: int, cues: Cues) -> list:
+    """"It also cooperates closely with NATO", "Its mission is to ...": the one organization
+    that acted in the sentence before. "It is important to ..." points nowhere."""
+    words = sent.words[start:start + 3]
+    if not words or words[0] not in cues.singular_anaphors:
+        return []
+    nxt = words[1] if len(words) > 1 else ""
+    if words[0] == "it" and nxt in _COPULAS and (len(words) < 3 or words[2] not in _REFERENTIAL_AFTER_COPULA):
+        return []
+    if words[0] == "its" and nxt not in cues.activity_nouns:
+        return []       # "Its partners include ...": the partners act, not the owner
+    # Only the sentence just before, and only if one organization acts there: after
+    # "X and Y convened a workshop.", "It ..." is the workshop (two actors would be "They").
+    earlier = sentences[sent.index - 1] if sent.index > 0 else None
+    if earlier is None or earlier.seg.kind not in (BODY, ANSWER) or len({m.key for m in earlier.actors}) != 1:
+        return []
+    return [earlier.actors[0]]
 
 
 def _antecedents(sentences: list[_Sentence], sent: _Sentence, start: int, cues: Cues) -> list:
