@@ -32,6 +32,7 @@ from pipeline.nlp import (FUNCTION_PATTERNS, FUNCTION_PHRASES, ORG_ACRONYMS, ORG
 from pipeline.members import ContextLexicon, find_context_names
 from pipeline.shapes import ShapeLexicon, find_fused_team_names, find_shaped_names, org_type_for
 from pipeline.structure import segment
+from pipeline.tokens import TokenView
 
 PRIORITY = {"definition": 0, "gazetteer": 1, "pattern": 2, "shape": 3, "acronym": 4, "document_acronym": 4,
             "context": 5}
@@ -130,6 +131,10 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
     """Mentions and links of one normalized document (pure: no I/O)."""
     if doc is None:
         doc = ctx.nlp(text)
+    view = TokenView(doc, text)
+    # Each iteration of a span group creates new Span objects: read each group once.
+    names = list(doc.spans.get(ORG_NAMES, []))
+    acronym_spans = list(doc.spans.get(ORG_ACRONYMS, []))
     orgs: dict[str, LocalOrg] = {}
     candidates: list[_Candidate] = []
     doc_acronyms: dict[str, str] = {}
@@ -147,9 +152,9 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
         return local
 
     # 1. Acronym definitions written in this document.
-    for d in find_definition_spans(text) + _qualified_definitions(text, doc, ctx):
+    for d in find_definition_spans(text) + _qualified_definitions(text, names, ctx):
         d = _trim_long_form(d, text)
-        key, gid, conflict = _resolve_definition(d.short, d.long, ctx, doc, d.long_start, d.long_end)
+        key, gid, conflict = _resolve_definition(d.short, d.long, ctx, view, names, d.long_start, d.long_end)
         if key is None:
             continue
         local = org_for(key, d.long, gid, d.short)
@@ -163,13 +168,13 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
                                      "pipeline/acronyms.py"))
 
     # 2. Gazetteer names, unless they only modify a longer proper name.
-    for span in doc.spans.get(ORG_NAMES, []):
-        if not _capitalized(span) or _modifies_longer_name(span, ctx.lexicon):
+    for span in names:
+        if not _capitalized(span, view) or _modifies_longer_name(span, ctx.lexicon, view):
             continue
         candidates.append(_Candidate(span.start_char, span.end_char, "gazetteer", span.id_,
                                      f"gazetteer:{span.id_}", ctx.rule_files.get(span.id_, "")))
-    known_tokens = {t for s in doc.spans.get(ORG_NAMES, []) for t in range(s.start, s.end)}
-    known_tokens |= {t for s in doc.spans.get(ORG_ACRONYMS, []) for t in range(s.start, s.end)}
+    known_tokens = {t for s in names for t in range(s.start, s.end)}
+    known_tokens |= {t for s in acronym_spans for t in range(s.start, s.end)}
 
     # 3 and 4. Generic token patterns and organization-shaped names.
     generic = [(s, "pattern", f"pattern:{s.kb_id_}", "rules/org_patterns.yml") for s in doc.spans.get(ORG_PATTERNS, [])]
@@ -180,36 +185,33 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
     generic += [(s, "shape", s.kb_id_, "rules/org_shapes.yml") for s in shaped
                 if name_key(s.text) in in_body]
     for span, kind, rule_id, rule_file in generic:
-        gid = _gazetteer_for_name(span, ctx, doc)
+        gid = _gazetteer_for_name(span, ctx, names)
         key = gid or f"new:{name_key(span.text)}"
         org_for(key, span.text, gid)
         candidates.append(_Candidate(span.start_char, span.end_char, kind, key, rule_id, rule_file))
 
     # 5. Acronyms: this document's definitions first, then the gazetteer's.
     defined_here = set(doc_acronyms)
-    for span in doc.spans.get(ORG_ACRONYMS, []):
-        if span.text in defined_here:
+    for span in acronym_spans:
+        surface = view.span_text(span.start, span.end)
+        if surface in defined_here:
             continue
-        ids = ctx.acronym_index.get(span.text, (span.id_,))
+        ids = ctx.acronym_index.get(surface, (span.id_,))
         gid = ids[0]
-        if is_english_word(span.text) and not _name_context(span, doc, text, ctx, gid):
+        if is_english_word(surface) and not _name_context(span, view, ctx, gid):
             continue
-        if _shouting(span):
+        if _shouting(span, view):
             continue
         candidates.append(_Candidate(span.start_char, span.end_char, "acronym", gid, f"gazetteer:{gid}:acronym",
                                      ctx.rule_files.get(gid, "")))
-    if doc_acronyms:
-        pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(a) for a in sorted(doc_acronyms, key=len,
-                                                                                      reverse=True)) + r")(?![\w-])")
-        for m in pattern.finditer(text):
-            candidates.append(_Candidate(m.start(), m.end(), "document_acronym", doc_acronyms[m.group()],
-                                         "definition:acronym_use", "pipeline/acronyms.py"))
+    for start, end, acronym in _acronym_uses(text, doc_acronyms):
+        candidates.append(_Candidate(start, end, "document_acronym", doc_acronyms[acronym],
+                                     "definition:acronym_use", "pipeline/acronyms.py"))
 
     chosen = _select(candidates)
     # 6. Names only their context shows: owners and list members (pipeline.members).
     if ctx.context_lexicon is not None:
-        taken = [(span.start, span.end) for c in chosen
-                 if (span := doc.char_span(c.start, c.end, alignment_mode="expand")) is not None]
+        taken = [tokens for c in chosen if (tokens := view.expand(c.start, c.end)) is not None]
         for f in find_context_names(doc, taken, ctx.context_lexicon, is_common_word):
             name = text[f.start:f.end]
             key = ctx.name_index.get(name_key(name)) or f"new:{name_key(name)}"
@@ -258,9 +260,37 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
 
     segments = segment(text, tuple(ctx.rules.linking.get("question_markers", ())),
                        tuple(ctx.rules.linking.get("answer_markers", ())))
-    links = link_document(doc, segments, mentions, functions, ctx.rules.linking, ctx.lexicon.heads, text)
+    links = link_document(doc, segments, mentions, functions, ctx.rules.linking, ctx.lexicon.heads, text, view)
     all_mentions = sorted(mentions + functions, key=lambda m: (m.start, m.end, m.label))
     return Extraction(all_mentions, orgs, links)
+
+
+_WORD_OR_HYPHEN = re.compile(r"[\w-]")
+
+
+def _acronym_uses(text: str, acronyms) -> list[tuple[int, int, str]]:
+    """Where ``acronyms`` stand as whole words in ``text``, left to right, longest first where two start together.
+
+    The same spans as ``(?<![\\w-])(A|B|...)(?![\\w-])`` with the longest
+    alternative first, without compiling a regular expression for every
+    document (whose acronyms are its own, so the regex cache never helps).
+    """
+    longest: dict[int, str] = {}       # start -> the longest acronym standing alone there
+    for acronym in acronyms:
+        pos = text.find(acronym)
+        while pos >= 0:
+            end = pos + len(acronym)
+            if (pos == 0 or not _WORD_OR_HYPHEN.match(text, pos - 1)) and not _WORD_OR_HYPHEN.match(text, end) \
+                    and len(acronym) > len(longest.get(pos, "")):
+                longest[pos] = acronym
+            pos = text.find(acronym, pos + 1)
+    uses, cursor = [], 0
+    for start in sorted(longest):
+        if start >= cursor:             # a match never starts inside the previous one
+            acronym = longest[start]
+            uses.append((start, start + len(acronym), acronym))
+            cursor = start + len(acronym)
+    return uses
 
 
 _NAME_JOINERS = {"of", "for", "on", "and", "against", "in", "the", "de", "des", "du", "la", "&", "to"}
@@ -350,53 +380,59 @@ def _headline(text: str, offset: int) -> bool:
     return 5 <= len(words) <= 20 and bool(content) and sum(w[0].isupper() for w in content) >= 0.75 * len(content)
 
 
-def _capitalized(span) -> bool:
+def _capitalized(span, view: TokenView) -> bool:
     """Gazetteer names match case-insensitively, but a name in running text is capitalized."""
-    words = [t for t in span if t.is_alpha and len(t) > 3 or (t.is_alpha and t.text[:1].isupper())]
+    texts, alpha = view.texts, view.is_alpha
+    words = [texts[k] for k in range(span.start, span.end)
+             if alpha[k] and len(texts[k]) > 3 or (alpha[k] and texts[k][:1].isupper())]
     if not words:
         return False
-    return words[0].text[:1].isupper() and sum(1 for t in words if t.text[:1].isupper()) * 2 >= len(words)
+    return words[0][:1].isupper() and sum(1 for w in words if w[:1].isupper()) * 2 >= len(words)
 
 
-def _modifies_longer_name(span, lexicon: ShapeLexicon) -> bool:
+def _modifies_longer_name(span, lexicon: ShapeLexicon, view: TokenView) -> bool:
     """"United Nations" in "United Nations Sustainable Development Goals" names no organization."""
-    doc = span.doc
-    if span.end >= len(doc) or "\n" in doc[span.end - 1].whitespace_ or not doc[span.end - 1].whitespace_:
+    # A token's trailing whitespace is one space or nothing: spaCy makes a newline a token of its own.
+    if span.end >= view.n or not view.space_after[span.end - 1]:
         return False
-    nxt = doc[span.end]
-    return nxt.text[:1].isupper() and nxt.is_alpha and nxt.lower_ not in lexicon.connectors and not nxt.is_sent_start
+    k = span.end
+    return view.texts[k][:1].isupper() and view.is_alpha[k] and view.lowers[k] not in lexicon.connectors \
+        and not view.doc[k].is_sent_start
 
 
-def _shouting(span) -> bool:
+def _shouting(span, view: TokenView) -> bool:
     """An acronym inside an ALL-CAPS line is as likely a shouted word as a name."""
-    doc = span.doc
+    # A line ends at a whitespace token: spaCy never puts a newline in a token's trailing whitespace.
+    space = view.is_space
     line_start = span.start
-    while line_start > 0 and "\n" not in doc[line_start - 1].whitespace_ and not doc[line_start - 1].is_space:
+    while line_start > 0 and not space[line_start - 1]:
         line_start -= 1
     line_end = span.end
-    while line_end < len(doc) and not doc[line_end].is_space and "\n" not in doc[line_end - 1].whitespace_:
+    while line_end < view.n and not space[line_end]:
         line_end += 1
-    words = [t for t in doc[line_start:line_end] if t.is_alpha and len(t) > 1]
-    return len(words) >= 4 and all(t.is_upper for t in words)
+    texts, alpha, upper = view.texts, view.is_alpha, view.is_upper
+    words = [k for k in range(line_start, line_end) if alpha[k] and len(texts[k]) > 1]
+    return len(words) >= 4 and all(upper[k] for k in words)
 
 
-def _name_context(span, doc: Doc, text: str, ctx: Context, gid: str) -> bool:
+def _name_context(span, view: TokenView, ctx: Context, gid: str) -> bool:
     """An acronym that is also an English word (WHO, FIRST) counts only in name-like context:
     its long form appears in the document, or it follows "the" or precedes "'s" / ")"."""
     entry = ctx.rules.organization(gid)
-    if entry is not None and entry.name.lower() in text.lower():
+    if entry is not None and entry.name.lower() in view.text_lower:
         return True
-    prev = doc[span.start - 1].lower_ if span.start > 0 else ""
-    nxt = doc[span.end].text if span.end < len(doc) else ""
+    n, texts, lowers = view.n, view.texts, view.lowers
+    prev = lowers[span.start - 1] if span.start > 0 else ""
+    nxt = texts[span.end] if span.end < n else ""
     # Coordinated with another acronym: "WHO and UNICEF", "UNICEF, WHO".
     for k in (span.start - 2, span.end + 1):
-        if 0 <= k < len(doc) and doc[k].is_upper and len(doc[k]) > 1 and doc[k].is_alpha and \
-                doc[min(k, span.start - 1) if k < span.start else span.end].lower_ in {"and", "or", ","}:
+        if 0 <= k < n and view.is_upper[k] and len(texts[k]) > 1 and view.is_alpha[k] and \
+                lowers[min(k, span.start - 1) if k < span.start else span.end] in {"and", "or", ","}:
             return True
     return prev in {"the", "(", "and", "of", "by", "with", "like", "as", "including", ","} or nxt in {"'s", "’s", ")"}
 
 
-def _gazetteer_for_name(span, ctx: Context, doc: Doc) -> str | None:
+def _gazetteer_for_name(span, ctx: Context, names: list) -> str | None:
     """The gazetteer id of a generic name, if it is a gazetteer name with a qualifier in front.
 
     Names are head-final: "United States Department of Homeland Security" is
@@ -406,7 +442,7 @@ def _gazetteer_for_name(span, ctx: Context, doc: Doc) -> str | None:
     gid = ctx.name_index.get(name_key(span.text)) or (ctx.acronym_index.get(span.text) or (None,))[0]
     if gid:
         return gid
-    for inner in doc.spans.get(ORG_NAMES, []):
+    for inner in names:
         if inner.end == span.end and inner.start > span.start:
             return inner.id_
     return _near_gazetteer_name(span.text, ctx)
@@ -439,7 +475,7 @@ def _ordered_content(text: str) -> list[str]:
 _QUALIFIED_BRACKET = re.compile(r"\s*\(([A-Z][A-Za-z]+)[\s-]([A-Z]{2})\)")
 
 
-def _qualified_definitions(text: str, doc: Doc, ctx: Context) -> list:
+def _qualified_definitions(text: str, names: list, ctx: Context) -> list:
     """"National Cyber Security Centre (NCSC NZ)": a gazetteer name followed by its acronym and a country code.
 
     General acronym detection rightly refuses a short form whose letters the long
@@ -448,7 +484,7 @@ def _qualified_definitions(text: str, doc: Doc, ctx: Context) -> list:
     """
     from pipeline.acronyms import Definition
     found = []
-    for span in doc.spans.get(ORG_NAMES, []):
+    for span in names:
         match = _QUALIFIED_BRACKET.match(text, span.end_char)
         if match and span.id_ in ctx.acronym_index.get(match.group(1), ()):
             found.append(Definition(f"{match.group(1)} {match.group(2)}", span.text, match.start(1), match.end(2),
@@ -484,7 +520,8 @@ def _names_a_kind(short: str, long: str, lexicon: ShapeLexicon) -> bool:
     return _singular_key(long) in lexicon.generic_phrases or bool(plural and short[:1].isupper())
 
 
-def _resolve_definition(short: str, long: str, ctx: Context, doc: Doc, long_start: int, long_end: int):
+def _resolve_definition(short: str, long: str, ctx: Context, view: TokenView, gazetteer_spans: list,
+                        long_start: int, long_end: int):
     """(key, gazetteer id, conflicting gazetteer ids) for a definition, or (None, None, None).
 
     The long form decides: if it is a gazetteer name, that is the organization.
@@ -522,14 +559,15 @@ def _resolve_definition(short: str, long: str, ctx: Context, doc: Doc, long_star
         # Names are head-final: "U.S. Cybersecurity and Infrastructure Security Agency" is CISA.
         if entry is not None and any(key.endswith(" " + name_key(n)) for n in (entry.name, *entry.aliases)):
             return candidate, candidate, None
-    span = doc.char_span(long_start, long_end, alignment_mode="expand")
+    span = view.expand(long_start, long_end)      # token range, as doc.char_span(..., "expand")
     if _names_a_kind(short, long, ctx.lexicon) and not ids:
         return None, None, None
-    org_shaped = span is not None and any(ctx.lexicon.head_of(t.text) for t in span if t.text[:1].isupper())
+    org_shaped = span is not None and any(ctx.lexicon.head_of(t) for t in view.texts[span[0]:span[1]]
+                                          if t[:1].isupper())
     inner_gid = None
     if span is not None:
-        for inner in doc.spans.get(ORG_NAMES, []):
-            if inner.start >= span.start and inner.end == span.end:
+        for inner in gazetteer_spans:
+            if inner.start >= span[0] and inner.end == span[1]:
                 inner_gid = inner.id_
     if inner_gid and not ids:
         return inner_gid, inner_gid, None

@@ -34,10 +34,10 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from spacy.attrs import IDX
 from spacy.tokens import Doc
 
 from pipeline.structure import ANSWER, BODY, HEADING, LEAD, QUESTION, Segment
+from pipeline.tokens import TokenView
 
 SENTENCE, ANAPHORA, EXAMPLE, HEADING_METHOD, QUESTION_METHOD = "sentence", "anaphora", "example", "heading", "question"
 LIST = "list"
@@ -124,59 +124,77 @@ def _starts_with(words: list[str], phrase: tuple[str, ...]) -> bool:
 
 
 class _Sentence:
-    """One segment with its organization and function mentions; tokens are read only when needed."""
+    """One segment with its organization and function mentions; tokens are read only when needed.
 
-    def __init__(self, index: int, seg: Segment, doc: Doc, starts: list[int], orgs: tuple, functions: tuple,
-                 text: str):
+    The sentence's tokens (whitespace tokens left out) are three parallel
+    lists read from the document's :class:`TokenView`: ``words`` (lowercase),
+    ``surfaces`` (as written) and ``token_starts`` (character offsets).
+    """
+
+    def __init__(self, index: int, seg: Segment, view: TokenView, orgs: tuple, functions: tuple):
         self.index, self.seg = index, seg
-        self._doc, self._starts, self._text = doc, starts, text
+        self._view = view
         self.orgs = _within(orgs, seg.start, seg.end)
         self.functions = _within(functions, seg.start, seg.end)
         self._org_tokens = None
         self._own = None
         self.actors: list = []
-        self._tokens = None
+        self._words = None
 
-    @property
-    def tokens(self) -> list:
-        if self._tokens is None:
-            first = bisect.bisect_left(self._starts, self.seg.start)
-            last = bisect.bisect_left(self._starts, self.seg.end)
-            self._tokens = [t for t in self._doc[first:last] if not t.is_space]
-            self._words = [t.lower_ for t in self._tokens]
-            self._token_starts = [t.idx for t in self._tokens]
-        return self._tokens
+    def _read_tokens(self) -> None:
+        view = self._view
+        first = bisect.bisect_left(view.idx, self.seg.start)
+        last = bisect.bisect_left(view.idx, self.seg.end)
+        space = view.is_space
+        kept = [k for k in range(first, last) if not space[k]]
+        lowers, texts, idx = view.lowers, view.texts, view.idx
+        self._words = [lowers[k] for k in kept]
+        self._surfaces = [texts[k] for k in kept]
+        self._token_starts = [idx[k] for k in kept]
 
     @property
     def words(self) -> list[str]:
-        self.tokens
+        if self._words is None:
+            self._read_tokens()
         return self._words
 
     @property
+    def surfaces(self) -> list[str]:
+        if self._words is None:
+            self._read_tokens()
+        return self._surfaces
+
+    @property
+    def token_starts(self) -> list[int]:
+        if self._words is None:
+            self._read_tokens()
+        return self._token_starts
+
+    @property
     def text(self) -> str:
-        return self._text[self.seg.start:self.seg.end]
+        return self._view.text[self.seg.start:self.seg.end]
 
     def token_at(self, char: int) -> int:
-        """Index in ``self.tokens`` of the token that starts at or after ``char``."""
-        self.tokens
-        return bisect.bisect_left(self._token_starts, char)
+        """Index in the sentence's tokens of the token that starts at or after ``char``."""
+        return bisect.bisect_left(self.token_starts, char)
 
 
 def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list, linking: dict,
-                  heads: frozenset = frozenset(), text: str | None = None) -> list[Link]:
+                  heads: frozenset = frozenset(), text: str | None = None,
+                  view: TokenView | None = None) -> list[Link]:
     """Every (organization, function) link in one document, with its evidence.
 
     ``heads`` are the organization head words of ``rules/org_shapes.yml``: a
     sentence opened by "The Centre" or "The Agency" points back to the last
-    organization whose name ends in that word.
+    organization whose name ends in that word. ``view`` is the document's
+    token view when the caller has one.
     """
     cues = _cues(linking)
-    starts = doc.to_array(IDX).tolist() if len(doc) else []
+    view = TokenView(doc, text) if view is None else view
     orgs = sorted(orgs, key=lambda m: m.start)
     functions = sorted(functions, key=lambda m: m.start)
     orgs, functions = (orgs, [m.start for m in orgs]), (functions, [m.start for m in functions])
-    text = doc.text if text is None else text
-    sentences = [_Sentence(i, s, doc, starts, orgs, functions, text) for i, s in enumerate(segments)]
+    sentences = [_Sentence(i, s, view, orgs, functions) for i, s in enumerate(segments)]
     links: list[Link] = []
     for sent in sentences:
         if sent.seg.kind in (HEADING, LEAD, QUESTION) or not sent.orgs and (
@@ -261,13 +279,13 @@ def _clause_start(sent: _Sentence, cues: Cues) -> int:
 
 def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
     """'actor', 'possessor', 'receiver' or 'object', from the words around the mention."""
-    tokens, words = sent.tokens, sent.words
+    words, surfaces, starts = sent.words, sent.surfaces, sent.token_starts
     if sent._org_tokens is None:
-        sent._org_tokens = {i for i, t in enumerate(tokens) for m in sent.orgs if m.start <= t.idx < m.end}
+        sent._org_tokens = {i for i, idx in enumerate(starts) for m in sent.orgs if m.start <= idx < m.end}
     org_tokens = sent._org_tokens
     first = sent.token_at(mention.start)
     last = first
-    while last + 1 < len(tokens) and tokens[last + 1].idx < mention.end:
+    while last + 1 < len(starts) and starts[last + 1] < mention.end:
         last += 1
     # "the ITU's IMPACT": the owner is not the one acting.
     nxt = last + 1
@@ -283,11 +301,11 @@ def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
         if j in org_tokens or word in _SKIP or word in cues.possessive and (j - 1) in org_tokens:
             j -= 1
             continue
-        if word in cues.possessive and j >= 1 and tokens[j - 1].text[:1].isupper():
+        if word in cues.possessive and j >= 1 and surfaces[j - 1][:1].isupper():
             # "New Zealand's National Cyber Security Centre": a country (or any proper name)
             # owning the organization leaves it where it stands.
             j -= 1
-            while j >= clause_start and tokens[j].text[:1].isupper() and j not in org_tokens:
+            while j >= clause_start and surfaces[j][:1].isupper() and j not in org_tokens:
                 j -= 1
             continue
         if word == "as" and j >= 2 and words[j - 1] == "well" and words[j - 2] == "as":
@@ -327,14 +345,13 @@ def _find_own_functions(sent: _Sentence, cues: Cues) -> list:
     own = [f for f in sent.functions if f.start < limit]
     if not own:
         return own
-    words = sent.words
+    words, starts = sent.words, sent.token_starts
     # "disseminate threat intelligence reports to raise awareness": an activity
     # introduced by "to" after another activity is its purpose, not a second one.
-    sent.tokens
     kept = []
     for f in own:
-        i = bisect.bisect_left(sent._token_starts, f.start)
-        i = i if i < len(sent._token_starts) and sent._token_starts[i] == f.start else None
+        i = bisect.bisect_left(starts, f.start)
+        i = i if i < len(starts) and starts[i] == f.start else None
         if kept and i is not None and i > 0 and words[i - 1] == "to" and i > 1 and words[i - 2] != "contribute":
             continue
         kept.append(f)
@@ -401,8 +418,8 @@ def _antecedents(sentences: list[_Sentence], sent: _Sentence, start: int, cues: 
         for earlier in reversed(previous):
             for i, w in enumerate(earlier.words):
                 if _singular(w) == head:
-                    t = earlier.tokens[i]
-                    if any(m.start <= t.idx < m.end for m in earlier.orgs):
+                    idx = earlier.token_starts[i]
+                    if any(m.start <= idx < m.end for m in earlier.orgs):
                         continue
                     # "Institutions like the WTO ..." names its examples; "international institutions ..." is generic.
                     follow = earlier.words[i + 1:i + 4]

@@ -47,7 +47,7 @@ WORK = ".work"
 FILES_PER_SHARD = 64
 DOCS_PER_ROW_GROUP = 128
 EXTRACT_CODE = ("extract.py", "nlp.py", "rules.py", "names.py", "shapes.py", "structure.py", "linking.py",
-                "acronyms.py", "yamlsafe.py")
+                "acronyms.py", "yamlsafe.py", "tokens.py")
 
 
 def _prefer_jemalloc() -> None:
