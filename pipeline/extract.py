@@ -178,7 +178,7 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
 
     # 3 and 4. Generic token patterns and organization-shaped names.
     generic = [(s, "pattern", f"pattern:{s.kb_id_}", "rules/org_patterns.yml") for s in doc.spans.get(ORG_PATTERNS, [])]
-    shaped = find_shaped_names(doc, ctx.lexicon, known_tokens) + find_fused_team_names(doc, known_tokens, text)
+    shaped = find_shaped_names(doc, ctx.lexicon, known_tokens, view) + find_fused_team_names(doc, known_tokens, text)
     # Headlines capitalize every word, so a shape found only in a headline
     # ("Partners Announce New Global Fund") is kept only if the body names it too.
     in_body = {name_key(s.text) for s in shaped if not _headline(text, s.start_char)}
@@ -212,7 +212,7 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
     # 6. Names only their context shows: owners and list members (pipeline.members).
     if ctx.context_lexicon is not None:
         taken = [tokens for c in chosen if (tokens := view.expand(c.start, c.end)) is not None]
-        for f in find_context_names(doc, taken, ctx.context_lexicon, is_common_word):
+        for f in find_context_names(doc, taken, ctx.context_lexicon, is_common_word, view):
             name = text[f.start:f.end]
             key = ctx.name_index.get(name_key(name)) or f"new:{name_key(name)}"
             org_for(key, name, None if key.startswith("new:") else key)
