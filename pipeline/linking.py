@@ -85,6 +85,7 @@ class Cues:
         self.topic = low("topic_cues")
         self.other_agent = low("other_agent_cues")
         self.anaphors = low("anaphors")
+        self.anaphors_longest_first = sorted(self.anaphors, key=len, reverse=True)
         self.anaphor_heads = {p[0] for p in low("anaphor_heads") if len(p) == 1}
         self.example_openers = low("example_openers")
         self.lead_adverbials = low("lead_adverbials")
@@ -119,8 +120,9 @@ def _within(mentions: tuple, start: int, end: int) -> list:
     return items[bisect.bisect_left(keys, start):bisect.bisect_left(keys, end)]
 
 
-def _starts_with(words: list[str], phrase: tuple[str, ...]) -> bool:
-    return tuple(words[:len(phrase)]) == phrase
+def _starts_with(words: list[str], phrase: tuple[str, ...], at: int = 0) -> bool:
+    """``words[at:]`` begins with ``phrase`` (without copying the rest of the sentence)."""
+    return tuple(words[at:at + len(phrase)]) == phrase
 
 
 class _Sentence:
@@ -240,6 +242,8 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
 def _link(org, fn, method: str, sent: _Sentence, org_sentence: _Sentence | None = None,
           fn_sentence: _Sentence | None = None) -> Link:
     """A link whose evidence runs from the sentence naming the organization to the one naming the function."""
+    if org_sentence is None and fn_sentence is None:
+        return Link(org.key, fn.key, method, sent.seg.start, sent.seg.end, org.start, org.end, fn.start, fn.end)
     first = min((s for s in (sent, org_sentence, fn_sentence) if s is not None), key=lambda s: s.seg.start)
     last = max((s for s in (sent, org_sentence, fn_sentence) if s is not None), key=lambda s: s.seg.end)
     return Link(org.key, fn.key, method, first.seg.start, last.seg.end, org.start, org.end, fn.start, fn.end)
@@ -269,7 +273,7 @@ def _clause_start(sent: _Sentence, cues: Cues) -> int:
     while i < len(words) and (words[i] in {"-", "•", "*", "–"} or (words[i].rstrip(".)").isdigit() and i == 0)):
         i += 1
     for phrase in cues.leads_by_first.get(words[i], ()) if i < len(words) else ():
-        if _starts_with(words[i:], phrase):
+        if _starts_with(words, phrase, i):
             j = i + len(phrase)
             if j < len(words) and words[j] == ",":
                 return j + 1
@@ -281,7 +285,9 @@ def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
     """'actor', 'possessor', 'receiver' or 'object', from the words around the mention."""
     words, surfaces, starts = sent.words, sent.surfaces, sent.token_starts
     if sent._org_tokens is None:
-        sent._org_tokens = {i for i, idx in enumerate(starts) for m in sent.orgs if m.start <= idx < m.end}
+        # Tokens are sorted by offset: those starting inside a mention are one run of indices.
+        sent._org_tokens = {i for m in sent.orgs
+                            for i in range(bisect.bisect_left(starts, m.start), bisect.bisect_left(starts, m.end))}
     org_tokens = sent._org_tokens
     first = sent.token_at(mention.start)
     last = first
@@ -359,7 +365,8 @@ def _find_own_functions(sent: _Sentence, cues: Cues) -> list:
 
 
 def _opens_with(sent: _Sentence, start: int, phrases: list[tuple[str, ...]]) -> bool:
-    return any(_starts_with(sent.words[start:], p) for p in phrases)
+    words = sent.words
+    return any(_starts_with(words, p, start) for p in phrases)
 
 
 def _previous_body(sentences: list[_Sentence], index: int) -> _Sentence | None:
@@ -407,7 +414,7 @@ def _singular(word: str) -> str:
 def _antecedents(sentences: list[_Sentence], sent: _Sentence, start: int, cues: Cues) -> list:
     """Organizations an opening "They" / "These bodies" points back to (none if generic)."""
     words = sent.words[start:]
-    phrase = next((p for p in sorted(cues.anaphors, key=len, reverse=True) if _starts_with(words, p)), None)
+    phrase = next((p for p in cues.anaphors_longest_first if _starts_with(words, p)), None)
     if phrase is None:
         return []
     previous = [s for s in sentences[max(0, sent.index - 4):sent.index] if s.seg.kind in (BODY, ANSWER)]

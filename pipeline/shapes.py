@@ -194,7 +194,23 @@ def find_shaped_names(doc: Doc, lexicon: ShapeLexicon, known: set[int], view: To
     return spans
 
 
-_FUSED_WORD = re.compile(r"(?<![\w-])[A-Za-z]{2,}(CERT|CSIRT|CIRT|SIRT)(?![\w-])")
+_TEAM_SUFFIX = re.compile(r"(?:CERT|CIRT|SIRT)(?![\w-])")
+_WORD_OR_HYPHEN = re.compile(r"[\w-]")
+
+
+def _fused_words(text: str):
+    """(start, end, team word) of each ``(?<![\\w-])[A-Za-z]{2,}(CERT|CSIRT|CIRT|SIRT)(?![\\w-])`` in ``text``.
+
+    The same matches, found from the team word back to the start of its word:
+    that regex tries every position of a long text. The team word is always the
+    last four letters (greedy letters leave "SIRT" of "CSIRT").
+    """
+    for match in _TEAM_SUFFIX.finditer(text):
+        start = match.start()
+        while start > 0 and text[start - 1].isascii() and text[start - 1].isalpha():
+            start -= 1
+        if match.start() - start >= 2 and not (start > 0 and _WORD_OR_HYPHEN.match(text, start - 1)):
+            yield start, match.end(), match.group()
 
 
 def find_fused_team_names(doc: Doc, known: set[int], text: str | None = None) -> list[Span]:
@@ -205,10 +221,10 @@ def find_fused_team_names(doc: Doc, known: set[int], text: str | None = None) ->
     ``text`` is ``doc.text`` when the caller has it (spaCy rebuilds it on every access).
     """
     spans = []
-    for match in _FUSED_WORD.finditer(doc.text if text is None else text):
-        span = doc.char_span(match.start(), match.end())
+    for start, end, team in _fused_words(doc.text if text is None else text):
+        span = doc.char_span(start, end)
         if span is not None and len(span) == 1 and span.start not in known and not span[0].is_upper:
-            spans.append(Span(doc, span.start, span.end, label="ORG", kb_id=f"shape:{match.group(1).lower()}"))
+            spans.append(Span(doc, span.start, span.end, label="ORG", kb_id=f"shape:{team.lower()}"))
     return spans
 
 
