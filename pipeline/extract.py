@@ -181,9 +181,11 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
     shaped = find_shaped_names(doc, ctx.lexicon, known_tokens, view) + find_fused_team_names(doc, known_tokens, text)
     # Headlines capitalize every word, so a shape found only in a headline
     # ("Partners Announce New Global Fund") is kept only if the body names it too.
-    in_body = {name_key(s.text) for s in shaped if not _headline(text, s.start_char)}
-    generic += [(s, "shape", s.kb_id_, "rules/org_shapes.yml") for s in shaped
-                if name_key(s.text) in in_body]
+    shaped_keys = [name_key(s.text) for s in shaped]
+    headline_lines: dict[int, bool] = {}       # line start -> is a headline (many names share a line)
+    in_body = {k for s, k in zip(shaped, shaped_keys) if not _headline(text, s.start_char, headline_lines)}
+    generic += [(s, "shape", s.kb_id_, "rules/org_shapes.yml") for s, k in zip(shaped, shaped_keys)
+                if k in in_body]
     for span, kind, rule_id, rule_file in generic:
         gid = _gazetteer_for_name(span, ctx, names)
         key = gid or f"new:{name_key(span.text)}"
@@ -366,14 +368,18 @@ class _Intervals:
 
 
 
-def _headline(text: str, offset: int) -> bool:
+def _headline(text: str, offset: int, known: dict | None = None) -> bool:
     """The line around ``offset`` is a title-case line of five to twenty words.
 
     Longer lines are sentences full of names ("The U.S. Cybersecurity and
     Infrastructure Security Agency (CISA), Australian Cyber Security Centre ..."),
-    not headlines.
+    not headlines. ``known`` caches the answer by line start for one text.
     """
     start = text.rfind("\n", 0, offset) + 1
+    if known is not None:
+        if start not in known:
+            known[start] = _headline(text, offset)
+        return known[start]
     end = text.find("\n", offset)
     words = re.findall(r"[A-Za-z][\w'’-]*", text[start:end if end >= 0 else len(text)])
     content = [w for w in words if w.lower() not in _NAME_JOINERS and len(w) > 3]

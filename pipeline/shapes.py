@@ -19,7 +19,7 @@ gazetteer or an acronym definition supplies the full name; lowercase names
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -43,6 +43,8 @@ class ShapeLexicon:
     generic_phrases: frozenset
     non_org_heads: frozenset
     non_org_names: frozenset
+    # head_of() answers by word: asked for every capitalized token, it would redo the same suffix tests.
+    _heads_of: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_rules(cls, shapes: dict) -> "ShapeLexicon":
@@ -61,6 +63,15 @@ class ShapeLexicon:
 
     def head_of(self, word: str) -> str | None:
         """The head word a token stands for, plural or singular, or None."""
+        try:
+            return self._heads_of[word]
+        except KeyError:
+            if len(self._heads_of) > 100_000:
+                self._heads_of.clear()
+            head = self._heads_of[word] = self._find_head(word)
+            return head
+
+    def _find_head(self, word: str) -> str | None:
         lower = word.lower()
         if lower in self.heads:
             return lower
@@ -125,7 +136,9 @@ def capitals(doc: Doc, arrays=None) -> np.ndarray:
         return np.zeros(0, dtype=bool)
     strings = doc.vocab.strings
     unique, where = np.unique(orths, return_inverse=True)
-    facts = np.array([_FACTS(h, strings) for h in unique.tolist()], dtype=bool).reshape(len(unique), 3)[where]
+    known = _FACTS.facts
+    facts = np.array([known.get(h) or _FACTS(h, strings) for h in unique.tolist()],
+                     dtype=bool).reshape(len(unique), 3)[where]
     caps, alpha, hyphen = facts[:, 0].copy(), facts[:, 1], facts[:, 2]
     # "Co-operation-Based": each fix can enable the next one, so repeat until stable.
     while len(caps) > 2:
@@ -149,15 +162,14 @@ def find_shaped_names(doc: Doc, lexicon: ShapeLexicon, known: set[int], view: To
         ``id_`` empty (the id is given later from the name).
     """
     view = TokenView(doc) if view is None else view
-    arrays = _token_arrays(doc)
-    cap_flags = capitals(doc, arrays)
+    table, column = view.table, TokenView.COLUMNS
+    cap_flags = capitals(doc, (table[:, column[ORTH]], table[:, column[SPACY]].astype(bool), None, None, None))
     starts = np.flatnonzero(cap_flags).tolist()
     caps = cap_flags.tolist()
-    breaks, uppers, lowers = arrays[2].tolist(), arrays[3].tolist(), arrays[4].tolist()
+    breaks, uppers, lowers = view.is_space, view.is_upper, view.lowers
     # spaCy keeps a newline as a token of its own (is_space), never in a
     # token's trailing whitespace, so IS_SPACE marks every line break.
-    strings = doc.vocab.strings
-    connectors = {strings[w] for w in lexicon.connectors}
+    connectors = lexicon.connectors
     spans: list[Span] = []
     n = len(doc)
     i = 0

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 
+import numpy
 from spacy.attrs import IDX, IS_ALPHA, IS_SPACE, IS_UPPER, LOWER, ORTH, SPACY
 from spacy.tokens import Doc
 
@@ -45,14 +46,17 @@ class TokenView:
     document at once.
     """
 
-    __slots__ = ("doc", "text", "n", "orth", "lower_hash", "idx", "is_space", "is_upper", "is_alpha",
+    __slots__ = ("doc", "text", "n", "table", "orth", "lower_hash", "idx", "is_space", "is_upper", "is_alpha",
                  "space_after", "_texts", "_lowers", "_text_lower")
+    COLUMNS = {attr: k for k, attr in enumerate(_ATTRS)}    # spaCy attribute -> column of ``table``
 
     def __init__(self, doc: Doc, text: str | None = None):
         self.doc = doc
         self.text = doc.text if text is None else text
         self.n = n = len(doc)
-        columns = doc.to_array(_ATTRS).T.tolist() if n else [[] for _ in _ATTRS]
+        # The uint64 array too, for callers that work on whole columns (pipeline.shapes).
+        self.table = doc.to_array(_ATTRS) if n else numpy.zeros((0, len(_ATTRS)), dtype=numpy.uint64)
+        columns = self.table.T.tolist()
         self.orth, self.lower_hash, self.idx = columns[0], columns[1], columns[2]
         # Flags stay 0/1 integers: as cheap to test as booleans, and not worth converting.
         self.is_space, self.is_upper, self.is_alpha, self.space_after = columns[3:]
