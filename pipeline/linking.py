@@ -86,8 +86,11 @@ class Cues:
         self.other_agent = low("other_agent_cues")
         self.anaphors = low("anaphors")
         self.anaphors_longest_first = sorted(self.anaphors, key=len, reverse=True)
+        # First words of the phrases a sentence may open with: most sentences open with none of them.
+        self.anaphor_firsts = _first_words(self.anaphors)
         self.anaphor_heads = {p[0] for p in low("anaphor_heads") if len(p) == 1}
         self.example_openers = low("example_openers")
+        self.example_firsts = _first_words(self.example_openers)
         self.lead_adverbials = low("lead_adverbials")
         # Longest first, grouped by first word: a clause opener is looked up, not searched for.
         self.leads_by_first: dict[str, list] = {}
@@ -103,6 +106,11 @@ class Cues:
             re.IGNORECASE)
         self.other_agent_re = _phrase_regex(self.other_agent, follow=r"(?:\W+\w+){0,3}?\W+(?:%s)\b"
                                             % "|".join(sorted(_MODALS)))
+
+
+def _first_words(phrases: list[tuple[str, ...]]) -> frozenset | None:
+    """The first word of each phrase, or None if a phrase is empty (it would open every sentence)."""
+    return None if any(not p for p in phrases) else frozenset(p[0] for p in phrases)
 
 
 def _phrase_regex(phrases: list[tuple[str, ...]], follow: str = "") -> re.Pattern | None:
@@ -216,7 +224,7 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
             for org in (lead_in.actors if lead_in is not None else []):
                 for fn in own:
                     links.append(_link(org, fn, LIST, sent, org_sentence=lead_in))
-        if _opens_with(sent, clause_start, cues.example_openers) and sent.index > 0:
+        if _opens_with(sent, clause_start, cues.example_openers, cues.example_firsts) and sent.index > 0:
             previous = _previous_body(sentences, sent.index)
             if previous is not None:
                 for org in sent.actors:
@@ -364,8 +372,11 @@ def _find_own_functions(sent: _Sentence, cues: Cues) -> list:
     return kept
 
 
-def _opens_with(sent: _Sentence, start: int, phrases: list[tuple[str, ...]]) -> bool:
+def _opens_with(sent: _Sentence, start: int, phrases: list[tuple[str, ...]], firsts: frozenset | None = None) -> bool:
+    """``sent`` opens with one of ``phrases`` at token ``start``; ``firsts`` are their first words."""
     words = sent.words
+    if firsts is not None and (start >= len(words) or words[start] not in firsts):
+        return False
     return any(_starts_with(words, p, start) for p in phrases)
 
 
@@ -413,6 +424,8 @@ def _singular(word: str) -> str:
 
 def _antecedents(sentences: list[_Sentence], sent: _Sentence, start: int, cues: Cues) -> list:
     """Organizations an opening "They" / "These bodies" points back to (none if generic)."""
+    if cues.anaphor_firsts is not None and (start >= len(sent.words) or sent.words[start] not in cues.anaphor_firsts):
+        return []
     words = sent.words[start:]
     phrase = next((p for p in cues.anaphors_longest_first if _starts_with(words, p)), None)
     if phrase is None:

@@ -198,22 +198,23 @@ class AnchoredMatcher:
                 masks = index.pattern_masks
                 runs = ((sentence_bits[candidates, None, :] & masks) == masks).all(axis=2)  # sentences x patterns
                 first, last = index.edges(bits, starts, candidates)
-                for c, (w, row) in enumerate(zip(candidates.tolist(), runs)):
-                    start, end = int(starts[w]), int(ends[w]) + 1
-                    for p in numpy.flatnonzero(row).tolist():
-                        pattern = self.patterns[p]
-                        lo, hi = start, end
-                        edge = index.pattern_edges[p]
-                        if edge is not None:
-                            # Every match lies within `before` tokens of the first token that can be its first
-                            # required one, and `after` tokens of the last that can be its last required one.
-                            lo = max(start, first[c][edge[0]] - pattern.before)
-                            hi = min(end, last[c][edge[1]] + 1 + pattern.after)
-                            if lo >= hi:
-                                continue
-                        for _, s, e in pattern.matcher(doc[lo:hi]):
-                            found[pattern.key].append(Span(doc, lo + s, lo + e, label=pattern.label,
-                                                           span_id=pattern.id, kb_id=pattern.rule_id))
+                sentence_starts, sentence_ends, rows = starts.tolist(), ends.tolist(), candidates.tolist()
+                # (sentence, pattern) pairs in sentence order, then pattern order: the order of the spans.
+                for c, p in numpy.argwhere(runs).tolist():
+                    start, end = sentence_starts[rows[c]], sentence_ends[rows[c]] + 1
+                    pattern = self.patterns[p]
+                    lo, hi = start, end
+                    edge = index.pattern_edges[p]
+                    if edge is not None:
+                        # Every match lies within `before` tokens of the first token that can be its first
+                        # required one, and `after` tokens of the last that can be its last required one.
+                        lo = max(start, first[c][edge[0]] - pattern.before)
+                        hi = min(end, last[c][edge[1]] + 1 + pattern.after)
+                        if lo >= hi:
+                            continue
+                    for _, s, e in pattern.matcher(doc[lo:hi]):
+                        found[pattern.key].append(Span(doc, lo + s, lo + e, label=pattern.label,
+                                                       span_id=pattern.id, kb_id=pattern.rule_id))
         for key, spans in found.items():
             doc.spans[key] = spans
         return doc
