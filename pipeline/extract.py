@@ -229,14 +229,8 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
 
     # FUNCTION mentions: never inside an organization name ("Crime Research Institute").
     taken = _Intervals(mentions)
-    fn_candidates = [
-        _Candidate(s.start_char, s.end_char, "phrase", s.id_, f"{s.id_}/phrase", ctx.rule_files.get(s.id_, ""))
-        for s in doc.spans.get(FUNCTION_PHRASES, [])
-    ] + [
-        _Candidate(s.start_char, s.end_char, "pattern", s.id_, s.kb_id_, ctx.rule_files.get(s.id_, ""))
-        for s in doc.spans.get(FUNCTION_PATTERNS, [])
-    ]
-    fn_candidates = [c for c in fn_candidates if not taken.overlaps(c.start, c.end)]
+    fn_candidates = _function_candidates(doc.spans.get(FUNCTION_PHRASES, []), "phrase", taken, ctx.rule_files) + \
+        _function_candidates(doc.spans.get(FUNCTION_PATTERNS, []), "pattern", taken, ctx.rule_files)
     # A phrase is one term: "early warning" inside "early warning systems" is not
     # a second function. A token pattern is a frame whose object may be another
     # function ("fund [research and development] projects"), so it hides nothing.
@@ -339,6 +333,22 @@ def _select(candidates: list, priority: dict | None = None) -> list:
         ends.insert(k, c.end)
         chosen.append(c)
     return sorted(chosen, key=lambda c: c.start)
+
+
+def _function_candidates(spans, kind: str, taken: "_Intervals", rule_files: dict) -> list:
+    """FUNCTION candidates of one span group ("phrase" or "pattern"), except those overlapping ``taken``.
+
+    Reads each span's attributes once: every attribute of a spaCy Span is a lookup.
+    """
+    out = []
+    for span in spans:
+        start, end = span.start_char, span.end_char
+        if taken.overlaps(start, end):
+            continue
+        function_id = span.id_
+        rule_id = f"{function_id}/phrase" if kind == "phrase" else span.kb_id_
+        out.append(_Candidate(start, end, kind, function_id, rule_id, rule_files.get(function_id, "")))
+    return out
 
 
 def _phrases_then_patterns(group: list) -> list:
