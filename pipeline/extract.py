@@ -225,7 +225,8 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
         local = orgs.get(c.key) or org_for(c.key, text[c.start:c.end], c.key if not c.key.startswith("new:") else None)
         local.surfaces.add(text[c.start:c.end])
         mentions.append(Mention(c.start, c.end, text[c.start:c.end], "ORG", c.key, c.rule_id, c.rule_file))
-    orgs = {k: v for k, v in orgs.items() if k in {m.key for m in mentions}}
+    mentioned = {m.key for m in mentions}
+    orgs = {k: v for k, v in orgs.items() if k in mentioned}
 
     # FUNCTION mentions: never inside an organization name ("Crime Research Institute").
     taken = _Intervals(mentions)
