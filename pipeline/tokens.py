@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 
 _ATTRS = [ORTH, LOWER, IDX, IS_SPACE, IS_UPPER, IS_ALPHA, SPACY]
 _STRINGS: dict[int, str] = {}
-_STRINGS_LIMIT = 1_000_000
+_STRINGS_LIMIT = 300_000        # distinct strings kept (about 30 MB); the cache is emptied beyond
 
 
 def strings_of(hashes: list[int], store) -> list[str]:
