@@ -31,7 +31,7 @@ NORMALIZE_CODE := pipeline/corpus.py pipeline/decode.py pipeline/normalize.py pi
                   pipeline/dedup.py
 EXTRACT_CODE   := pipeline/extract.py pipeline/nlp.py pipeline/rules.py pipeline/yamlsafe.py pipeline/names.py \
                   pipeline/shapes.py pipeline/structure.py pipeline/linking.py pipeline/acronyms.py \
-                  pipeline/members.py
+                  pipeline/members.py pipeline/tokens.py
 RESOLVE_CODE   := pipeline/resolve.py
 TABLES := $(PROCESSED)/documents.parquet $(PROCESSED)/mentions.parquet \
           $(PROCESSED)/organizations.parquet $(PROCESSED)/org_functions.parquet

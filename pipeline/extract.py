@@ -32,6 +32,7 @@ from pipeline.nlp import (FUNCTION_PATTERNS, FUNCTION_PHRASES, ORG_ACRONYMS, ORG
 from pipeline.members import ContextLexicon, find_context_names
 from pipeline.shapes import ShapeLexicon, find_fused_team_names, find_shaped_names, org_type_for
 from pipeline.structure import segment
+from pipeline.tokens import TokenView
 
 PRIORITY = {"definition": 0, "gazetteer": 1, "pattern": 2, "shape": 3, "acronym": 4, "document_acronym": 4,
             "context": 5}
@@ -130,6 +131,10 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
     """Mentions and links of one normalized document (pure: no I/O)."""
     if doc is None:
         doc = ctx.nlp(text)
+    view = TokenView(doc, text)
+    # Each iteration of a span group creates new Span objects: read each group once.
+    names = list(doc.spans.get(ORG_NAMES, []))
+    acronym_spans = list(doc.spans.get(ORG_ACRONYMS, []))
     orgs: dict[str, LocalOrg] = {}
     candidates: list[_Candidate] = []
     doc_acronyms: dict[str, str] = {}
@@ -147,9 +152,9 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
         return local
 
     # 1. Acronym definitions written in this document.
-    for d in find_definition_spans(text) + _qualified_definitions(text, doc, ctx):
+    for d in find_definition_spans(text) + _qualified_definitions(text, names, ctx):
         d = _trim_long_form(d, text)
-        key, gid, conflict = _resolve_definition(d.short, d.long, ctx, doc, d.long_start, d.long_end)
+        key, gid, conflict = _resolve_definition(d.short, d.long, ctx, view, names, d.long_start, d.long_end)
         if key is None:
             continue
         local = org_for(key, d.long, gid, d.short)
@@ -163,54 +168,53 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
                                      "pipeline/acronyms.py"))
 
     # 2. Gazetteer names, unless they only modify a longer proper name.
-    for span in doc.spans.get(ORG_NAMES, []):
-        if not _capitalized(span) or _modifies_longer_name(span, ctx.lexicon):
+    for span in names:
+        if not _capitalized(span, view) or _modifies_longer_name(span, ctx.lexicon, view):
             continue
         candidates.append(_Candidate(span.start_char, span.end_char, "gazetteer", span.id_,
                                      f"gazetteer:{span.id_}", ctx.rule_files.get(span.id_, "")))
-    known_tokens = {t for s in doc.spans.get(ORG_NAMES, []) for t in range(s.start, s.end)}
-    known_tokens |= {t for s in doc.spans.get(ORG_ACRONYMS, []) for t in range(s.start, s.end)}
+    known_tokens = {t for s in names for t in range(s.start, s.end)}
+    known_tokens |= {t for s in acronym_spans for t in range(s.start, s.end)}
 
     # 3 and 4. Generic token patterns and organization-shaped names.
     generic = [(s, "pattern", f"pattern:{s.kb_id_}", "rules/org_patterns.yml") for s in doc.spans.get(ORG_PATTERNS, [])]
-    shaped = find_shaped_names(doc, ctx.lexicon, known_tokens) + find_fused_team_names(doc, known_tokens, text)
+    shaped = find_shaped_names(doc, ctx.lexicon, known_tokens, view) + find_fused_team_names(doc, known_tokens, text)
     # Headlines capitalize every word, so a shape found only in a headline
     # ("Partners Announce New Global Fund") is kept only if the body names it too.
-    in_body = {name_key(s.text) for s in shaped if not _headline(text, s.start_char)}
-    generic += [(s, "shape", s.kb_id_, "rules/org_shapes.yml") for s in shaped
-                if name_key(s.text) in in_body]
+    shaped_keys = [name_key(s.text) for s in shaped]
+    headline_lines: dict[int, bool] = {}       # line start -> is a headline (many names share a line)
+    in_body = {k for s, k in zip(shaped, shaped_keys) if not _headline(text, s.start_char, headline_lines)}
+    generic += [(s, "shape", s.kb_id_, "rules/org_shapes.yml") for s, k in zip(shaped, shaped_keys)
+                if k in in_body]
     for span, kind, rule_id, rule_file in generic:
-        gid = _gazetteer_for_name(span, ctx, doc)
+        gid = _gazetteer_for_name(span, ctx, names)
         key = gid or f"new:{name_key(span.text)}"
         org_for(key, span.text, gid)
         candidates.append(_Candidate(span.start_char, span.end_char, kind, key, rule_id, rule_file))
 
     # 5. Acronyms: this document's definitions first, then the gazetteer's.
     defined_here = set(doc_acronyms)
-    for span in doc.spans.get(ORG_ACRONYMS, []):
-        if span.text in defined_here:
+    for span in acronym_spans:
+        surface = view.span_text(span.start, span.end)
+        if surface in defined_here:
             continue
-        ids = ctx.acronym_index.get(span.text, (span.id_,))
+        ids = ctx.acronym_index.get(surface, (span.id_,))
         gid = ids[0]
-        if is_english_word(span.text) and not _name_context(span, doc, text, ctx, gid):
+        if is_english_word(surface) and not _name_context(span, view, ctx, gid):
             continue
-        if _shouting(span):
+        if _shouting(span, view):
             continue
         candidates.append(_Candidate(span.start_char, span.end_char, "acronym", gid, f"gazetteer:{gid}:acronym",
                                      ctx.rule_files.get(gid, "")))
-    if doc_acronyms:
-        pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(a) for a in sorted(doc_acronyms, key=len,
-                                                                                      reverse=True)) + r")(?![\w-])")
-        for m in pattern.finditer(text):
-            candidates.append(_Candidate(m.start(), m.end(), "document_acronym", doc_acronyms[m.group()],
-                                         "definition:acronym_use", "pipeline/acronyms.py"))
+    for start, end, acronym in _acronym_uses(text, doc_acronyms):
+        candidates.append(_Candidate(start, end, "document_acronym", doc_acronyms[acronym],
+                                     "definition:acronym_use", "pipeline/acronyms.py"))
 
     chosen = _select(candidates)
     # 6. Names only their context shows: owners and list members (pipeline.members).
     if ctx.context_lexicon is not None:
-        taken = [(span.start, span.end) for c in chosen
-                 if (span := doc.char_span(c.start, c.end, alignment_mode="expand")) is not None]
-        for f in find_context_names(doc, taken, ctx.context_lexicon, is_common_word):
+        taken = [tokens for c in chosen if (tokens := view.expand(c.start, c.end)) is not None]
+        for f in find_context_names(doc, taken, ctx.context_lexicon, is_common_word, view):
             name = text[f.start:f.end]
             key = ctx.name_index.get(name_key(name)) or f"new:{name_key(name)}"
             org_for(key, name, None if key.startswith("new:") else key)
@@ -221,18 +225,13 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
         local = orgs.get(c.key) or org_for(c.key, text[c.start:c.end], c.key if not c.key.startswith("new:") else None)
         local.surfaces.add(text[c.start:c.end])
         mentions.append(Mention(c.start, c.end, text[c.start:c.end], "ORG", c.key, c.rule_id, c.rule_file))
-    orgs = {k: v for k, v in orgs.items() if k in {m.key for m in mentions}}
+    mentioned = {m.key for m in mentions}
+    orgs = {k: v for k, v in orgs.items() if k in mentioned}
 
     # FUNCTION mentions: never inside an organization name ("Crime Research Institute").
     taken = _Intervals(mentions)
-    fn_candidates = [
-        _Candidate(s.start_char, s.end_char, "phrase", s.id_, f"{s.id_}/phrase", ctx.rule_files.get(s.id_, ""))
-        for s in doc.spans.get(FUNCTION_PHRASES, [])
-    ] + [
-        _Candidate(s.start_char, s.end_char, "pattern", s.id_, s.kb_id_, ctx.rule_files.get(s.id_, ""))
-        for s in doc.spans.get(FUNCTION_PATTERNS, [])
-    ]
-    fn_candidates = [c for c in fn_candidates if not taken.overlaps(c.start, c.end)]
+    fn_candidates = _function_candidates(doc.spans.get(FUNCTION_PHRASES, []), "phrase", taken, ctx.rule_files) + \
+        _function_candidates(doc.spans.get(FUNCTION_PATTERNS, []), "pattern", taken, ctx.rule_files)
     # A phrase is one term: "early warning" inside "early warning systems" is not
     # a second function. A token pattern is a frame whose object may be another
     # function ("fund [research and development] projects"), so it hides nothing.
@@ -259,9 +258,38 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
     segments = segment(text, tuple(ctx.rules.linking.get("question_markers", ())),
                        tuple(ctx.rules.linking.get("answer_markers", ())))
     names = {key: frozenset(" ".join((local.name, *local.long_forms)).lower().split()) for key, local in orgs.items()}
-    links = link_document(doc, segments, mentions, functions, ctx.rules.linking, ctx.lexicon.heads, text, names)
+    links = link_document(doc, segments, mentions, functions, ctx.rules.linking, ctx.lexicon.heads, text,
+                          names=names, view=view)
     all_mentions = sorted(mentions + functions, key=lambda m: (m.start, m.end, m.label))
     return Extraction(all_mentions, orgs, links)
+
+
+_WORD_OR_HYPHEN = re.compile(r"[\w-]")
+
+
+def _acronym_uses(text: str, acronyms) -> list[tuple[int, int, str]]:
+    """Where ``acronyms`` stand as whole words in ``text``, left to right, longest first where two start together.
+
+    The same spans as ``(?<![\\w-])(A|B|...)(?![\\w-])`` with the longest
+    alternative first, without compiling a regular expression for every
+    document (whose acronyms are its own, so the regex cache never helps).
+    """
+    longest: dict[int, str] = {}       # start -> the longest acronym standing alone there
+    for acronym in acronyms:
+        pos = text.find(acronym)
+        while pos >= 0:
+            end = pos + len(acronym)
+            if (pos == 0 or not _WORD_OR_HYPHEN.match(text, pos - 1)) and not _WORD_OR_HYPHEN.match(text, end) \
+                    and len(acronym) > len(longest.get(pos, "")):
+                longest[pos] = acronym
+            pos = text.find(acronym, pos + 1)
+    uses, cursor = [], 0
+    for start in sorted(longest):
+        if start >= cursor:             # a match never starts inside the previous one
+            acronym = longest[start]
+            uses.append((start, start + len(acronym), acronym))
+            cursor = start + len(acronym)
+    return uses
 
 
 _NAME_JOINERS = {"of", "for", "on", "and", "against", "in", "the", "de", "des", "du", "la", "&", "to"}
@@ -310,6 +338,22 @@ def _select(candidates: list, priority: dict | None = None) -> list:
     return sorted(chosen, key=lambda c: c.start)
 
 
+def _function_candidates(spans, kind: str, taken: "_Intervals", rule_files: dict) -> list:
+    """FUNCTION candidates of one span group ("phrase" or "pattern"), except those overlapping ``taken``.
+
+    Reads each span's attributes once: every attribute of a spaCy Span is a lookup.
+    """
+    out = []
+    for span in spans:
+        start, end = span.start_char, span.end_char
+        if taken.overlaps(start, end):
+            continue
+        function_id = span.id_
+        rule_id = f"{function_id}/phrase" if kind == "phrase" else span.kb_id_
+        out.append(_Candidate(start, end, kind, function_id, rule_id, rule_files.get(function_id, "")))
+    return out
+
+
 def _phrases_then_patterns(group: list) -> list:
     """Longest match first, but a token pattern never cuts through a phrase (a whole term).
 
@@ -337,67 +381,77 @@ class _Intervals:
 
 
 
-def _headline(text: str, offset: int) -> bool:
+def _headline(text: str, offset: int, known: dict | None = None) -> bool:
     """The line around ``offset`` is a title-case line of five to twenty words.
 
     Longer lines are sentences full of names ("The U.S. Cybersecurity and
     Infrastructure Security Agency (CISA), Australian Cyber Security Centre ..."),
-    not headlines.
+    not headlines. ``known`` caches the answer by line start for one text.
     """
     start = text.rfind("\n", 0, offset) + 1
+    if known is not None:
+        if start not in known:
+            known[start] = _headline(text, offset)
+        return known[start]
     end = text.find("\n", offset)
     words = re.findall(r"[A-Za-z][\w'’-]*", text[start:end if end >= 0 else len(text)])
     content = [w for w in words if w.lower() not in _NAME_JOINERS and len(w) > 3]
     return 5 <= len(words) <= 20 and bool(content) and sum(w[0].isupper() for w in content) >= 0.75 * len(content)
 
 
-def _capitalized(span) -> bool:
+def _capitalized(span, view: TokenView) -> bool:
     """Gazetteer names match case-insensitively, but a name in running text is capitalized."""
-    words = [t for t in span if t.is_alpha and len(t) > 3 or (t.is_alpha and t.text[:1].isupper())]
+    texts, alpha = view.texts, view.is_alpha
+    words = [texts[k] for k in range(span.start, span.end)
+             if alpha[k] and len(texts[k]) > 3 or (alpha[k] and texts[k][:1].isupper())]
     if not words:
         return False
-    return words[0].text[:1].isupper() and sum(1 for t in words if t.text[:1].isupper()) * 2 >= len(words)
+    return words[0][:1].isupper() and sum(1 for w in words if w[:1].isupper()) * 2 >= len(words)
 
 
-def _modifies_longer_name(span, lexicon: ShapeLexicon) -> bool:
+def _modifies_longer_name(span, lexicon: ShapeLexicon, view: TokenView) -> bool:
     """"United Nations" in "United Nations Sustainable Development Goals" names no organization."""
-    doc = span.doc
-    if span.end >= len(doc) or "\n" in doc[span.end - 1].whitespace_ or not doc[span.end - 1].whitespace_:
+    # A token's trailing whitespace is one space or nothing: spaCy makes a newline a token of its own.
+    if span.end >= view.n or not view.space_after[span.end - 1]:
         return False
-    nxt = doc[span.end]
-    return nxt.text[:1].isupper() and nxt.is_alpha and nxt.lower_ not in lexicon.connectors and not nxt.is_sent_start
+    k = span.end
+    return view.texts[k][:1].isupper() and view.is_alpha[k] and view.lowers[k] not in lexicon.connectors \
+        and not view.doc[k].is_sent_start
 
 
-def _shouting(span) -> bool:
+def _shouting(span, view: TokenView) -> bool:
     """An acronym inside an ALL-CAPS line is as likely a shouted word as a name."""
-    doc = span.doc
+    # A line ends at a whitespace token: spaCy never puts a newline in a token's trailing whitespace.
+    space = view.is_space
     line_start = span.start
-    while line_start > 0 and "\n" not in doc[line_start - 1].whitespace_ and not doc[line_start - 1].is_space:
+    while line_start > 0 and not space[line_start - 1]:
         line_start -= 1
     line_end = span.end
-    while line_end < len(doc) and not doc[line_end].is_space and "\n" not in doc[line_end - 1].whitespace_:
+    while line_end < view.n and not space[line_end]:
         line_end += 1
-    words = [t for t in doc[line_start:line_end] if t.is_alpha and len(t) > 1]
-    return len(words) >= 4 and all(t.is_upper for t in words)
+    texts, alpha, upper = view.texts, view.is_alpha, view.is_upper
+    words = [k for k in range(line_start, line_end) if alpha[k] and len(texts[k]) > 1]
+    return len(words) >= 4 and all(upper[k] for k in words)
 
 
-def _name_context(span, doc: Doc, text: str, ctx: Context, gid: str) -> bool:
+def _name_context(span, view: TokenView, ctx: Context, gid: str) -> bool:
     """An acronym that is also an English word (WHO, FIRST) counts only in name-like context:
     its long form appears in the document, or it follows "the" or precedes "'s" / ")"."""
     entry = ctx.rules.organization(gid)
-    if entry is not None and entry.name.lower() in text.lower():
+    if entry is not None and entry.name.lower() in view.text_lower:
         return True
-    prev = doc[span.start - 1].lower_ if span.start > 0 else ""
-    nxt = doc[span.end].text if span.end < len(doc) else ""
+    n, texts, lowers = view.n, view.texts, view.lowers
+    prev = lowers[span.start - 1] if span.start > 0 else ""
+    nxt = texts[span.end] if span.end < n else ""
     # Coordinated with another acronym: "WHO and UNICEF", "UNICEF, WHO".
     for k in (span.start - 2, span.end + 1):
-        if 0 <= k < len(doc) and doc[k].is_upper and len(doc[k]) > 1 and doc[k].is_alpha and \
-                doc[min(k, span.start - 1) if k < span.start else span.end].lower_ in {"and", "or", ","}:
+        if 0 <= k < n and view.is_upper[k] and len(texts[k]) > 1 and view.is_alpha[k] and \
+                lowers[min(k, span.start - 1) if k < span.start else span.end] in {"and", "or", ","}:
             return True
     return prev in {"the", "(", "and", "of", "by", "with", "like", "as", "including", ","} or nxt in {"'s", "’s", ")"}
 
 
-def _gazetteer_for_name(span, ctx: Context, doc: Doc) -> str | None:
+def _gazetteer_for_name(span, ctx: Context, names: list) -> str | None:
     """The gazetteer id of a generic name, if it is a gazetteer name with a qualifier in front.
 
     Names are head-final: "United States Department of Homeland Security" is
@@ -407,7 +461,7 @@ def _gazetteer_for_name(span, ctx: Context, doc: Doc) -> str | None:
     gid = ctx.name_index.get(name_key(span.text)) or (ctx.acronym_index.get(span.text) or (None,))[0]
     if gid:
         return gid
-    for inner in doc.spans.get(ORG_NAMES, []):
+    for inner in names:
         if inner.end == span.end and inner.start > span.start:
             return inner.id_
     return _near_gazetteer_name(span.text, ctx)
@@ -440,7 +494,7 @@ def _ordered_content(text: str) -> list[str]:
 _QUALIFIED_BRACKET = re.compile(r"\s*\(([A-Z][A-Za-z]+)[\s-]([A-Z]{2})\)")
 
 
-def _qualified_definitions(text: str, doc: Doc, ctx: Context) -> list:
+def _qualified_definitions(text: str, names: list, ctx: Context) -> list:
     """"National Cyber Security Centre (NCSC NZ)": a gazetteer name followed by its acronym and a country code.
 
     General acronym detection rightly refuses a short form whose letters the long
@@ -449,7 +503,7 @@ def _qualified_definitions(text: str, doc: Doc, ctx: Context) -> list:
     """
     from pipeline.acronyms import Definition
     found = []
-    for span in doc.spans.get(ORG_NAMES, []):
+    for span in names:
         match = _QUALIFIED_BRACKET.match(text, span.end_char)
         if match and span.id_ in ctx.acronym_index.get(match.group(1), ()):
             found.append(Definition(f"{match.group(1)} {match.group(2)}", span.text, match.start(1), match.end(2),
@@ -485,7 +539,8 @@ def _names_a_kind(short: str, long: str, lexicon: ShapeLexicon) -> bool:
     return _singular_key(long) in lexicon.generic_phrases or bool(plural and short[:1].isupper())
 
 
-def _resolve_definition(short: str, long: str, ctx: Context, doc: Doc, long_start: int, long_end: int):
+def _resolve_definition(short: str, long: str, ctx: Context, view: TokenView, gazetteer_spans: list,
+                        long_start: int, long_end: int):
     """(key, gazetteer id, conflicting gazetteer ids) for a definition, or (None, None, None).
 
     The long form decides: if it is a gazetteer name, that is the organization.
@@ -523,14 +578,15 @@ def _resolve_definition(short: str, long: str, ctx: Context, doc: Doc, long_star
         # Names are head-final: "U.S. Cybersecurity and Infrastructure Security Agency" is CISA.
         if entry is not None and any(key.endswith(" " + name_key(n)) for n in (entry.name, *entry.aliases)):
             return candidate, candidate, None
-    span = doc.char_span(long_start, long_end, alignment_mode="expand")
+    span = view.expand(long_start, long_end)      # token range, as doc.char_span(..., "expand")
     if _names_a_kind(short, long, ctx.lexicon) and not ids:
         return None, None, None
-    org_shaped = span is not None and any(ctx.lexicon.head_of(t.text) for t in span if t.text[:1].isupper())
+    org_shaped = span is not None and any(ctx.lexicon.head_of(t) for t in view.texts[span[0]:span[1]]
+                                          if t[:1].isupper())
     inner_gid = None
     if span is not None:
-        for inner in doc.spans.get(ORG_NAMES, []):
-            if inner.start >= span.start and inner.end == span.end:
+        for inner in gazetteer_spans:
+            if inner.start >= span[0] and inner.end == span[1]:
                 inner_gid = inner.id_
     if inner_gid and not ids:
         return inner_gid, inner_gid, None

@@ -40,10 +40,10 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from spacy.attrs import IDX
 from spacy.tokens import Doc
 
 from pipeline.structure import ANSWER, BODY, HEADING, LEAD, QUESTION, Segment
+from pipeline.tokens import TokenView
 
 SENTENCE, ANAPHORA, EXAMPLE, HEADING_METHOD, QUESTION_METHOD = "sentence", "anaphora", "example", "heading", "question"
 LIST = "list"
@@ -93,6 +93,9 @@ class Cues:
         self.topic = low("topic_cues")
         self.other_agent = low("other_agent_cues")
         self.anaphors = low("anaphors")
+        self.anaphors_longest_first = sorted(self.anaphors, key=len, reverse=True)
+        # First words of the phrases a sentence may open with: most sentences open with none of them.
+        self.anaphor_firsts = _first_words(self.anaphors)
         self.anaphor_heads = {p[0] for p in low("anaphor_heads") if len(p) == 1}
         self.example_openers = low("example_openers")
         self.example_markers_by_last: dict[str, list] = {}
@@ -105,6 +108,7 @@ class Cues:
         self.lead_in_pronouns = {p[0] for p in low("lead_in_pronouns") if len(p) == 1}
         self.reporting_verbs = {p[0] for p in low("reporting_verbs") if len(p) == 1}
         self.partner_nouns = {p[0] for p in low("partner_nouns") if len(p) == 1}
+        self.example_firsts = _first_words(self.example_openers)
         self.lead_adverbials = low("lead_adverbials")
         # Longest first, grouped by first word: a clause opener is looked up, not searched for.
         self.leads_by_first: dict[str, list] = {}
@@ -124,6 +128,11 @@ class Cues:
                                             % "|".join(sorted(_MODALS)))
 
 
+def _first_words(phrases: list[tuple[str, ...]]) -> frozenset | None:
+    """The first word of each phrase, or None if a phrase is empty (it would open every sentence)."""
+    return None if any(not p for p in phrases) else frozenset(p[0] for p in phrases)
+
+
 def _phrase_regex(phrases: list[tuple[str, ...]], follow: str = "") -> re.Pattern | None:
     """One case-insensitive regular expression for a list of cue phrases (word-bounded)."""
     if not phrases:
@@ -139,67 +148,85 @@ def _within(mentions: tuple, start: int, end: int) -> list:
     return items[bisect.bisect_left(keys, start):bisect.bisect_left(keys, end)]
 
 
-def _starts_with(words: list[str], phrase: tuple[str, ...]) -> bool:
-    return tuple(words[:len(phrase)]) == phrase
+def _starts_with(words: list[str], phrase: tuple[str, ...], at: int = 0) -> bool:
+    """``words[at:]`` begins with ``phrase`` (without copying the rest of the sentence)."""
+    return tuple(words[at:at + len(phrase)]) == phrase
 
 
 class _Sentence:
-    """One segment with its organization and function mentions; tokens are read only when needed."""
+    """One segment with its organization and function mentions; tokens are read only when needed.
 
-    def __init__(self, index: int, seg: Segment, doc: Doc, starts: list[int], orgs: tuple, functions: tuple,
-                 text: str):
+    The sentence's tokens (whitespace tokens left out) are three parallel
+    lists read from the document's :class:`TokenView`: ``words`` (lowercase),
+    ``surfaces`` (as written) and ``token_starts`` (character offsets).
+    """
+
+    def __init__(self, index: int, seg: Segment, view: TokenView, orgs: tuple, functions: tuple):
         self.index, self.seg = index, seg
-        self._doc, self._starts, self._text = doc, starts, text
+        self._view = view
         self.orgs = _within(orgs, seg.start, seg.end)
         self.functions = _within(functions, seg.start, seg.end)
         self._org_tokens = None
         self._own = None
         self.actors: list = []
-        self._tokens = None
+        self._words = None
 
-    @property
-    def tokens(self) -> list:
-        if self._tokens is None:
-            first = bisect.bisect_left(self._starts, self.seg.start)
-            last = bisect.bisect_left(self._starts, self.seg.end)
-            self._tokens = [t for t in self._doc[first:last] if not t.is_space]
-            self._words = [t.lower_ for t in self._tokens]
-            self._token_starts = [t.idx for t in self._tokens]
-        return self._tokens
+    def _read_tokens(self) -> None:
+        view = self._view
+        first = bisect.bisect_left(view.idx, self.seg.start)
+        last = bisect.bisect_left(view.idx, self.seg.end)
+        space = view.is_space
+        kept = [k for k in range(first, last) if not space[k]]
+        lowers, texts, idx = view.lowers, view.texts, view.idx
+        self._words = [lowers[k] for k in kept]
+        self._surfaces = [texts[k] for k in kept]
+        self._token_starts = [idx[k] for k in kept]
 
     @property
     def words(self) -> list[str]:
-        self.tokens
+        if self._words is None:
+            self._read_tokens()
         return self._words
 
     @property
+    def surfaces(self) -> list[str]:
+        if self._words is None:
+            self._read_tokens()
+        return self._surfaces
+
+    @property
+    def token_starts(self) -> list[int]:
+        if self._words is None:
+            self._read_tokens()
+        return self._token_starts
+
+    @property
     def text(self) -> str:
-        return self._text[self.seg.start:self.seg.end]
+        return self._view.text[self.seg.start:self.seg.end]
 
     def token_at(self, char: int) -> int:
-        """Index in ``self.tokens`` of the token that starts at or after ``char``."""
-        self.tokens
-        return bisect.bisect_left(self._token_starts, char)
+        """Index in the sentence's tokens of the token that starts at or after ``char``."""
+        return bisect.bisect_left(self.token_starts, char)
 
 
 def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list, linking: dict,
                   heads: frozenset = frozenset(), text: str | None = None,
-                  names: dict | None = None) -> list[Link]:
+                  names: dict | None = None, view: TokenView | None = None) -> list[Link]:
     """Every (organization, function) link in one document, with its evidence.
 
     ``heads`` are the organization head words of ``rules/org_shapes.yml``: a
     sentence opened by "The Centre" or "The Agency" points back to the last
     organization whose name holds that word, as written or in its full name
     (``names``: organization key -> lowercase words of its names), so "ENISA
-    ... the Agency" finds the European Union Agency for Cybersecurity.
+    ... the Agency" finds the European Union Agency for Cybersecurity. ``view`` is the
+    document's token view when the caller has one.
     """
     cues = _cues(linking)
-    starts = doc.to_array(IDX).tolist() if len(doc) else []
+    view = TokenView(doc, text) if view is None else view
     orgs = sorted(orgs, key=lambda m: m.start)
     functions = sorted(functions, key=lambda m: m.start)
     orgs, functions = (orgs, [m.start for m in orgs]), (functions, [m.start for m in functions])
-    text = doc.text if text is None else text
-    sentences = [_Sentence(i, s, doc, starts, orgs, functions, text) for i, s in enumerate(segments)]
+    sentences = [_Sentence(i, s, view, orgs, functions) for i, s in enumerate(segments)]
     links: list[Link] = []
     for sent in sentences:
         if sent.seg.kind in (HEADING, LEAD, QUESTION) or not sent.orgs and (
@@ -232,7 +259,7 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
             for org in owner.actors:
                 for fn in own:
                     links.append(_link(org, fn, LIST, sent, org_sentence=owner))
-        if _opens_with(sent, clause_start, cues.example_openers) and sent.index > 0:
+        if _opens_with(sent, clause_start, cues.example_openers, cues.example_firsts) and sent.index > 0:
             previous = _previous_body(sentences, sent.index)
             if previous is not None:
                 for org in sent.actors:
@@ -266,6 +293,8 @@ def _passive_by(fn) -> bool:
 def _link(org, fn, method: str, sent: _Sentence, org_sentence: _Sentence | None = None,
           fn_sentence: _Sentence | None = None) -> Link:
     """A link whose evidence runs from the sentence naming the organization to the one naming the function."""
+    if org_sentence is None and fn_sentence is None:
+        return Link(org.key, fn.key, method, sent.seg.start, sent.seg.end, org.start, org.end, fn.start, fn.end)
     first = min((s for s in (sent, org_sentence, fn_sentence) if s is not None), key=lambda s: s.seg.start)
     last = max((s for s in (sent, org_sentence, fn_sentence) if s is not None), key=lambda s: s.seg.end)
     return Link(org.key, fn.key, method, first.seg.start, last.seg.end, org.start, org.end, fn.start, fn.end)
@@ -295,7 +324,7 @@ def _clause_start(sent: _Sentence, cues: Cues) -> int:
     while i < len(words) and (words[i] in {"-", "•", "*", "–"} or (words[i].rstrip(".)").isdigit() and i == 0)):
         i += 1
     for phrase in cues.leads_by_first.get(words[i], ()) if i < len(words) else ():
-        if _starts_with(words[i:], phrase):
+        if _starts_with(words, phrase, i):
             j = i + len(phrase)
             if j < len(words) and words[j] == ",":
                 return j + 1
@@ -319,20 +348,23 @@ def _after_reporting_verb(sent: _Sentence, start: int, cues: Cues) -> int:
 
 
 def _org_token_indexes(sent: _Sentence) -> set:
+    """Indexes of the sentence's tokens that lie inside an organization mention."""
     if sent._org_tokens is None:
-        tokens = sent.tokens
-        sent._org_tokens = {i for i, t in enumerate(tokens) for m in sent.orgs if m.start <= t.idx < m.end}
+        # Tokens are sorted by offset: those starting inside a mention are one run of indices.
+        starts = sent.token_starts
+        sent._org_tokens = {i for m in sent.orgs
+                            for i in range(bisect.bisect_left(starts, m.start), bisect.bisect_left(starts, m.end))}
     return sent._org_tokens
 
 
 def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
     """'actor', 'agent' (the owner of an activity: "the World Bank's work"), 'possessor',
     'receiver' or 'object', from the words around the mention."""
-    tokens, words = sent.tokens, sent.words
+    words, starts = sent.words, sent.token_starts
     org_tokens = _org_token_indexes(sent)
     first = sent.token_at(mention.start)
     last = first
-    while last + 1 < len(tokens) and tokens[last + 1].idx < mention.end:
+    while last + 1 < len(starts) and starts[last + 1] < mention.end:
         last += 1
     # "the ITU's IMPACT": the owner is not the one acting. "the World Bank's work
     # in helping countries ...": the owner of an activity is the one acting.
@@ -350,17 +382,17 @@ def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
 
 def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tokens: set) -> str:
     """The role given by the words before token ``j + 1``, walking back to the clause start."""
-    tokens, words = sent.tokens, sent.words
+    words, surfaces = sent.words, sent.surfaces
     while j >= clause_start:
         word = words[j]
         if j in org_tokens or word in _SKIP or word in cues.possessive and (j - 1) in org_tokens:
             j -= 1
             continue
-        if word in cues.possessive and j >= 1 and tokens[j - 1].text[:1].isupper():
+        if word in cues.possessive and j >= 1 and surfaces[j - 1][:1].isupper():
             # "New Zealand's National Cyber Security Centre": a country (or any proper name)
             # owning the organization leaves it where it stands.
             j -= 1
-            while j >= clause_start and tokens[j].text[:1].isupper() and j not in org_tokens:
+            while j >= clause_start and surfaces[j][:1].isupper() and j not in org_tokens:
                 j -= 1
             continue
         if word == "as" and j >= 2 and words[j - 1] == "well" and words[j - 2] == "as":
@@ -468,14 +500,13 @@ def _find_own_functions(sent: _Sentence, cues: Cues) -> list:
            and not _names_a_kind(sent, f, cues)]
     if not own:
         return own
-    words = sent.words
+    words, starts = sent.words, sent.token_starts
     # "disseminate threat intelligence reports to raise awareness": an activity
     # introduced by "to" after another activity is its purpose, not a second one.
-    sent.tokens
     kept = []
     for f in own:
-        i = bisect.bisect_left(sent._token_starts, f.start)
-        i = i if i < len(sent._token_starts) and sent._token_starts[i] == f.start else None
+        i = bisect.bisect_left(starts, f.start)
+        i = i if i < len(starts) and starts[i] == f.start else None
         if kept and i is not None and i > 0 and words[i - 1] == "to" and i > 1 and words[i - 2] != "contribute":
             continue
         kept.append(f)
@@ -485,14 +516,18 @@ def _find_own_functions(sent: _Sentence, cues: Cues) -> list:
 def _names_a_kind(sent: _Sentence, mention, cues: Cues) -> bool:
     """The word right after the mention is a kind of body ("incident response teams")."""
     k = sent.token_at(mention.end)
-    if k >= len(sent.words) or sent._token_starts[k] != mention.end + 1 or \
+    if k >= len(sent.words) or sent.token_starts[k] != mention.end + 1 or \
             mention.text.rsplit(None, 1)[-1].lower() in _PREPOSITIONS:
         return False      # "collaboration between agencies": the noun is the object
     return _singular(sent.words[k]) in cues.kind_heads
 
 
-def _opens_with(sent: _Sentence, start: int, phrases: list[tuple[str, ...]]) -> bool:
-    return any(_starts_with(sent.words[start:], p) for p in phrases)
+def _opens_with(sent: _Sentence, start: int, phrases: list[tuple[str, ...]], firsts: frozenset | None = None) -> bool:
+    """``sent`` opens with one of ``phrases`` at token ``start``; ``firsts`` are their first words."""
+    words = sent.words
+    if firsts is not None and (start >= len(words) or words[start] not in firsts):
+        return False
+    return any(_starts_with(words, p, start) for p in phrases)
 
 
 def _previous_body(sentences: list[_Sentence], index: int) -> _Sentence | None:
@@ -521,15 +556,15 @@ _DETERMINERS = {"the", "a", "an", "its", "their", "our", "his", "her", "this", "
 def _verb_initial(sent: _Sentence, start: int) -> bool:
     """The item opens with its verb ("provides support", "Facilitating information sharing",
     "Jointly developing measures"), so its subject is the lead-in's."""
-    tokens = sent.tokens
+    surfaces = sent.surfaces
     k = start
-    while k < len(tokens) and not tokens[k].is_alpha:
+    while k < len(surfaces) and not surfaces[k].isalpha():
         k += 1
-    if k >= len(tokens):
+    if k >= len(surfaces):
         return False
-    word = tokens[k].text
-    if word.lower().endswith("ly") and k + 1 < len(tokens):
-        word = tokens[k + 1].text
+    word = surfaces[k]
+    if word.lower().endswith("ly") and k + 1 < len(surfaces):
+        word = surfaces[k + 1]
     if word.lower().endswith("ing") and len(word) > 5:
         return True
     return word.islower() and word not in _DETERMINERS
@@ -583,7 +618,7 @@ def _partners(sentences: list[_Sentence], sent: _Sentence, cues: Cues) -> list:
             if _singular(ow[k]) in cues.partner_nouns and ow[k + 1] in {"include", "includes", "included", "are",
                                                                          "were", ":"}:
                 # "Symantec, a division of Broadcom": an owner named in apposition is no partner.
-                listed += [m for m in other.orgs if m.start >= other._token_starts[k + 1] and
+                listed += [m for m in other.orgs if m.start >= other.token_starts[k + 1] and
                            ow[max(0, other.token_at(m.start) - 1)] != "of"]
                 break
     return listed
@@ -623,8 +658,10 @@ def _singular_antecedent(sentences: list[_Sentence], sent: _Sentence, start: int
 
 def _antecedents(sentences: list[_Sentence], sent: _Sentence, start: int, cues: Cues) -> list:
     """Organizations an opening "They" / "These bodies" points back to (none if generic)."""
+    if cues.anaphor_firsts is not None and (start >= len(sent.words) or sent.words[start] not in cues.anaphor_firsts):
+        return []
     words = sent.words[start:]
-    phrase = next((p for p in sorted(cues.anaphors, key=len, reverse=True) if _starts_with(words, p)), None)
+    phrase = next((p for p in cues.anaphors_longest_first if _starts_with(words, p)), None)
     if phrase is None:
         return []
     previous = [s for s in sentences[max(0, sent.index - 4):sent.index] if s.seg.kind in (BODY, ANSWER)]
@@ -635,8 +672,8 @@ def _antecedents(sentences: list[_Sentence], sent: _Sentence, start: int, cues: 
         for earlier in reversed(previous):
             for i, w in enumerate(earlier.words):
                 if _singular(w) == head:
-                    t = earlier.tokens[i]
-                    if any(m.start <= t.idx < m.end for m in earlier.orgs):
+                    idx = earlier.token_starts[i]
+                    if any(m.start <= idx < m.end for m in earlier.orgs):
                         continue
                     # "Institutions like the WTO ..." names its examples; "international institutions ..." is generic.
                     follow = earlier.words[i + 1:i + 4]

@@ -22,11 +22,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-from spacy.attrs import LOWER, ORTH
 from spacy.tokens import Doc
 
 from pipeline.names import name_key
+from pipeline.tokens import TokenView
 
 _POSSESSIVE = {"'s", "’s", "'", "’"}
 _SEPARATORS = {",", "and", "or", "&", "as", "well"}
@@ -68,16 +67,19 @@ class Found:
 
 
 def find_context_names(doc: Doc, taken: list[tuple[int, int]], lexicon: ContextLexicon,
-                       common_word) -> list[Found]:
+                       common_word, view: TokenView | None = None) -> list[Found]:
     """Owners and list members of ``doc`` outside the token ranges in ``taken``.
 
     Args:
         taken: (start token, end token) of the organization mentions already
             chosen; owners are found before them, and nothing found overlaps them.
         common_word: ``lower -> bool``, true for common English words.
+        view: the document's token view, when the caller has one.
     """
+    view = TokenView(doc) if view is None else view
+    texts, lowers = view.texts, view.lowers
     owned_at = {start for start, _ in taken}
-    busy = bytearray(len(doc))
+    busy = bytearray(view.n)
     for start, end in taken:
         busy[start:end] = b"\x01" * (end - start)
     found: list[Found] = []
@@ -85,85 +87,80 @@ def find_context_names(doc: Doc, taken: list[tuple[int, int]], lexicon: ContextL
     def accept(start: int, end: int, rule_id: str) -> None:
         if end <= start or any(busy[start:end]):
             return
-        words = [t for t in doc[start:end] if t.is_alpha or "-" in t.text]
-        if not words or lexicon.is_place(doc[start:end].text) or doc[start].lower_ in lexicon.stopwords:
+        words = [k for k in range(start, end) if view.is_alpha[k] or "-" in texts[k]]
+        if not words or lexicon.is_place(view.span_text(start, end)) or lowers[start] in lexicon.stopwords:
             return
-        if len(words) == 1 and not words[0].is_upper and common_word(words[0].lower_):
+        if len(words) == 1 and not view.is_upper[words[0]] and common_word(lowers[words[0]]):
             return
         busy[start:end] = b"\x01" * (end - start)
-        found.append(Found(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), rule_id))
+        found.append(Found(view.idx[start], view.end_char(end - 1), rule_id))
 
-    # Only tokens whose string can start a context are looked at: the token
-    # arrays hold hashes, and a Token object per token would cost more than
-    # everything else here.
-    strings = doc.vocab.strings
-    orths = doc.to_array(ORTH) if len(doc) else np.zeros(0, dtype=np.uint64)
-    lowers = doc.to_array(LOWER) if len(doc) else np.zeros(0, dtype=np.uint64)
-    possessives = np.flatnonzero(np.isin(orths, [strings[p] for p in _POSSESSIVE])).tolist()
-    kinds = np.flatnonzero(np.isin(lowers, [strings[k] for k in lexicon.kinds])).tolist()
+    # Only tokens whose string can start a context are looked at.
+    possessives = [i for i, text in enumerate(texts) if text in _POSSESSIVE]
+    kinds = [i for i, lower in enumerate(lowers) if lower in lexicon.kinds]
 
     # Owners: "Microsoft ’s [Digital Crimes Unit]".
     for i in possessives:
-        if i + 1 in owned_at and i > 0 and _capital(doc[i - 1]):
+        if i + 1 in owned_at and i > 0 and _capital(texts[i - 1]):
             start = i - 1
-            while start - 1 >= 0 and i - start < 4 and _capital(doc[start - 1]) and not busy[start - 1]:
+            while start - 1 >= 0 and i - start < 4 and _capital(texts[start - 1]) and not busy[start - 1]:
                 start -= 1
-            while start < i - 1 and doc[start].lower_ in lexicon.stopwords:
+            while start < i - 1 and lowers[start] in lexicon.stopwords:
                 start += 1
             accept(start, i, "context:owner")
 
     # List members: "partners include A, B and C".
     for i in kinds:
-        k = _after_opener(doc, i + 1, lexicon.openers)
+        k = _after_opener(view, i + 1, lexicon.openers)
         if k is None:
             continue
-        for start, end in _items(doc, k):
+        for start, end in _items(view, k):
             accept(start, end, "context:list_member")
     return sorted(found, key=lambda f: f.start)
 
 
-def _capital(token) -> bool:
-    return token.text[:1].isupper() and any(c.isalpha() for c in token.text)
+def _capital(text: str) -> bool:
+    return text[:1].isupper() and any(c.isalpha() for c in text)
 
 
-def _after_opener(doc: Doc, k: int, openers: tuple) -> int | None:
+def _after_opener(view: TokenView, k: int, openers: tuple) -> int | None:
     """The token after "such as" / "including" / "(e.g." following a kind word, or None."""
-    if k < len(doc) and doc[k].text == "(":
+    n, texts = view.n, view.texts
+    if k < n and texts[k] == "(":
         k += 1
-    following = tuple(t.lower_ for t in doc[k:k + max((len(o) for o in openers), default=0)])
+    following = tuple(view.lowers[k:k + max((len(o) for o in openers), default=0)])
     for opener in openers:
         if following[:len(opener)] == opener:
             k += len(opener)
-            while k < len(doc) and doc[k].text in (",", ":"):
+            while k < n and texts[k] in (",", ":"):
                 k += 1
             return k
     return None
 
 
-def _items(doc: Doc, k: int):
+def _items(view: TokenView, k: int):
     """(start, end) token ranges of the capitalized items of a list starting at token ``k``."""
-    n = len(doc)
+    n, texts, lowers = view.n, view.texts, view.lowers
     while k < n:
-        while k < n and (doc[k].lower_ in _SEPARATORS or doc[k].lower_ == "the"):
+        while k < n and (lowers[k] in _SEPARATORS or lowers[k] == "the"):
             k += 1
-        if k >= n or not _capital(doc[k]):
+        if k >= n or not _capital(texts[k]):
             return
         start = end = k
         while end < n and end - start < MAX_ITEM_TOKENS:
-            token = doc[end]
-            if _capital(token):
+            if _capital(texts[end]):
                 end += 1
-            elif token.lower_ in _ITEM_JOINERS and token.lower_ != "and" and end + 1 < n and _capital(doc[end + 1]):
+            elif lowers[end] in _ITEM_JOINERS and lowers[end] != "and" and end + 1 < n and _capital(texts[end + 1]):
                 end += 1
             else:
                 break
-        if "\n" in doc[start:end].text:
+        if "\n" in view.span_text(start, end):
             return
         yield start, end
         k = end
         # "Lumen's Black Lotus Labs": the owner and what it owns are both items.
-        if k + 1 < n and doc[k].text in _POSSESSIVE and _capital(doc[k + 1]):
+        if k + 1 < n and texts[k] in _POSSESSIVE and _capital(texts[k + 1]):
             k += 1
             continue
-        if k < n and doc[k].lower_ not in _SEPARATORS:
+        if k < n and lowers[k] not in _SEPARATORS:
             return

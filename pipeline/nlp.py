@@ -18,6 +18,7 @@ download, and a rule system runs far faster) with:
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
 import numpy
@@ -107,6 +108,8 @@ class AnchoredPattern:
     rule_id: str        # the pattern that fired, kept on the span as kb_id
     requires: tuple     # per required token: frozenset of (attribute id, string hash) it can match
     matcher: object
+    before: int | None = None   # most tokens a match holds before its first required token (None: no limit)
+    after: int | None = None    # most tokens a match holds after its last required token (None: no limit)
 
 
 @Language.factory("anchored_matcher", default_config={"spans_keys": [FUNCTION_PATTERNS, ORG_PATTERNS]})
@@ -133,6 +136,12 @@ class AnchoredMatcher:
     (``bitwise_or.reduceat``); a pattern runs on a sentence that has all of
     its bits. The lookup tables are derived from ``patterns`` on first use and
     are not pickled (see :meth:`__getstate__`).
+
+    The Matcher then sees only the part of the sentence where a match can be:
+    from the first token that can be the pattern's first required token, less
+    the most tokens the pattern holds before it, to the last token that can be
+    its last required token, plus the most it holds after it. Most such
+    windows are a few tokens, and the Matcher's cost is per token.
     """
 
     def __init__(self, nlp: Language, spans_keys: list[str]):
@@ -152,8 +161,8 @@ class AnchoredMatcher:
         matcher = Matcher(self.nlp.vocab, validate=True)
         matcher.add(rule_id, [pattern])
         strings = self.nlp.vocab.strings
-        requires = []
-        for token in pattern:
+        requires, required_at = [], []
+        for position, token in enumerate(pattern):
             if token.get("OP") in ("?", "*", "!") or str(token.get("OP", "")).startswith("{0"):
                 continue
             options = set()
@@ -167,7 +176,12 @@ class AnchoredMatcher:
                     options.add((_ANCHOR_ATTRS[attr], strings.add(v)))
             if options:
                 requires.append(frozenset(options))
-        self.patterns.append(AnchoredPattern(key, label, entity_id, rule_id, tuple(requires), matcher))
+                required_at.append(position)
+        before = after = None
+        if required_at:
+            before = _most_tokens(pattern[:required_at[0]])
+            after = _most_tokens(pattern[required_at[-1] + 1:])
+        self.patterns.append(AnchoredPattern(key, label, entity_id, rule_id, tuple(requires), matcher, before, after))
         self._index = None
 
     def __call__(self, doc: Doc) -> Doc:
@@ -183,15 +197,24 @@ class AnchoredMatcher:
                 candidates = numpy.flatnonzero(sentence_bits.any(axis=1))
                 masks = index.pattern_masks
                 runs = ((sentence_bits[candidates, None, :] & masks) == masks).all(axis=2)  # sentences x patterns
-                for w, row in zip(candidates.tolist(), runs):
-                    start, end = int(starts[w]), int(ends[w])
-                    span = None
-                    for p in numpy.flatnonzero(row).tolist():
-                        pattern = self.patterns[p]
-                        span = span or doc[start:end + 1]
-                        for _, s, e in pattern.matcher(span):
-                            found[pattern.key].append(Span(doc, start + s, start + e, label=pattern.label,
-                                                           span_id=pattern.id, kb_id=pattern.rule_id))
+                first, last = index.edges(bits, starts, candidates)
+                sentence_starts, sentence_ends, rows = starts.tolist(), ends.tolist(), candidates.tolist()
+                # (sentence, pattern) pairs in sentence order, then pattern order: the order of the spans.
+                for c, p in numpy.argwhere(runs).tolist():
+                    start, end = sentence_starts[rows[c]], sentence_ends[rows[c]] + 1
+                    pattern = self.patterns[p]
+                    lo, hi = start, end
+                    edge = index.pattern_edges[p]
+                    if edge is not None:
+                        # Every match lies within `before` tokens of the first token that can be its first
+                        # required one, and `after` tokens of the last that can be its last required one.
+                        lo = max(start, first[c][edge[0]] - pattern.before)
+                        hi = min(end, last[c][edge[1]] + 1 + pattern.after)
+                        if lo >= hi:
+                            continue
+                    for _, s, e in pattern.matcher(doc[lo:hi]):
+                        found[pattern.key].append(Span(doc, lo + s, lo + e, label=pattern.label,
+                                                       span_id=pattern.id, kb_id=pattern.rule_id))
         for key, spans in found.items():
             doc.spans[key] = spans
         return doc
@@ -241,10 +264,20 @@ class AnchoredMatcher:
                 lookup[_ANCHOR_COLUMNS[attr]] = (numpy.array(hashes, dtype=numpy.uint64),
                                                  numpy.array([mask(bits_by_key[attr, h]) for h in hashes]))
         strings = self.nlp.vocab.strings
+        # The bits whose first and last positions in a sentence bound where a pattern can match.
+        edge_bits: dict[int, int] = {}
+        pattern_edges = []
+        for p in self.patterns:
+            if p.requires and p.before is not None and p.after is not None:
+                pattern_edges.append((edge_bits.setdefault(bit_of[p.requires[0]], len(edge_bits)),
+                                      edge_bits.setdefault(bit_of[p.requires[-1]], len(edge_bits))))
+            else:
+                pattern_edges.append(None)
         self._index = _AnchorIndex(
             lookup=lookup,
             pattern_masks=numpy.array([mask(bit_of[need] for need in p.requires) for p in self.patterns]),
-            stops=numpy.array([strings[s] for s in (".", "!", "?", ";")], dtype=numpy.uint64))
+            stops=numpy.array([strings[s] for s in (".", "!", "?", ";")], dtype=numpy.uint64),
+            edge_bits=tuple(edge_bits), pattern_edges=tuple(pattern_edges))
         return self._index
 
 
@@ -260,6 +293,21 @@ class _AnchorIndex:
     lookup: dict                # column -> (sorted anchor hashes, their requirement bits: hashes x words)
     pattern_masks: object       # patterns x words: the bits each pattern requires
     stops: object               # hashes of the sentence-ending punctuation
+    edge_bits: tuple = ()       # requirement bits whose positions bound a pattern's matches
+    pattern_edges: tuple = ()   # per pattern: (column of its first, of its last required token) in edges(), or None
+
+    def edges(self, bits, starts, rows) -> tuple[list, list]:
+        """Per sentence in ``rows``, per edge bit: the first and last token holding it (``n`` and -1 if none)."""
+        if not self.edge_bits:
+            return [[] for _ in rows], [[] for _ in rows]
+        n = len(bits)
+        # Bit b of 64-bit word w is column 64 w + b once the words are unpacked least significant bit first.
+        unpacked = numpy.unpackbits(bits.astype("<u8").view(numpy.uint8), axis=1, bitorder="little")
+        held = unpacked[:, list(self.edge_bits)].astype(bool)        # tokens x edge bits
+        position = numpy.arange(n)[:, None]
+        first = numpy.minimum.reduceat(numpy.where(held, position, n), starts, axis=0)[rows]
+        last = numpy.maximum.reduceat(numpy.where(held, position, -1), starts, axis=0)[rows]
+        return first.tolist(), last.tolist()
 
     def token_bits(self, table) -> numpy.ndarray:
         """tokens x words: the bits of the requirements each token satisfies."""
@@ -270,6 +318,24 @@ class _AnchorIndex:
             hit = hashes[pos] == values
             bits[hit] |= masks[pos[hit]]
         return bits
+
+
+_REPEAT = re.compile(r"\{(\d*)(,?)(\d*)\}")
+
+
+def _most_tokens(tokens: list[dict]) -> int | None:
+    """The most tokens a run of pattern tokens can match, or None when unbounded ("+", "*", "{2,}")."""
+    total = 0
+    for token in tokens:
+        op = token.get("OP")
+        if op in (None, "!", "?"):          # "!" matches one token that fails the test
+            total += 1
+            continue
+        repeat = _REPEAT.fullmatch(str(op))
+        if repeat is None or (repeat.group(2) and not repeat.group(3)):
+            return None
+        total += int(repeat.group(3) if repeat.group(2) else repeat.group(1))
+    return total
 
 
 def _lemma_to_norm(pattern: list[dict]) -> list[dict]:

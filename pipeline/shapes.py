@@ -19,7 +19,7 @@ gazetteer or an acronym definition supplies the full name; lowercase names
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -27,6 +27,7 @@ from spacy.attrs import IS_SPACE, IS_UPPER, LOWER, ORTH, SPACY
 from spacy.tokens import Doc, Span
 
 from pipeline.names import name_key
+from pipeline.tokens import TokenView
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class ShapeLexicon:
     generic_phrases: frozenset
     non_org_heads: frozenset
     non_org_names: frozenset
+    # head_of() answers by word: asked for every capitalized token, it would redo the same suffix tests.
+    _heads_of: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_rules(cls, shapes: dict) -> "ShapeLexicon":
@@ -60,6 +63,15 @@ class ShapeLexicon:
 
     def head_of(self, word: str) -> str | None:
         """The head word a token stands for, plural or singular, or None."""
+        try:
+            return self._heads_of[word]
+        except KeyError:
+            if len(self._heads_of) > 100_000:
+                self._heads_of.clear()
+            head = self._heads_of[word] = self._find_head(word)
+            return head
+
+    def _find_head(self, word: str) -> str | None:
         lower = word.lower()
         if lower in self.heads:
             return lower
@@ -124,7 +136,9 @@ def capitals(doc: Doc, arrays=None) -> np.ndarray:
         return np.zeros(0, dtype=bool)
     strings = doc.vocab.strings
     unique, where = np.unique(orths, return_inverse=True)
-    facts = np.array([_FACTS(h, strings) for h in unique.tolist()], dtype=bool).reshape(len(unique), 3)[where]
+    known = _FACTS.facts
+    facts = np.array([known.get(h) or _FACTS(h, strings) for h in unique.tolist()],
+                     dtype=bool).reshape(len(unique), 3)[where]
     caps, alpha, hyphen = facts[:, 0].copy(), facts[:, 1], facts[:, 2]
     # "Co-operation-Based": each fix can enable the next one, so repeat until stable.
     while len(caps) > 2:
@@ -135,26 +149,27 @@ def capitals(doc: Doc, arrays=None) -> np.ndarray:
     return caps
 
 
-def find_shaped_names(doc: Doc, lexicon: ShapeLexicon, known: set[int]) -> list[Span]:
+def find_shaped_names(doc: Doc, lexicon: ShapeLexicon, known: set[int], view: TokenView | None = None) -> list[Span]:
     """Organization-shaped spans of ``doc``.
 
     Args:
         known: indices of tokens already inside a gazetteer name or acronym;
             a name does not extend into them (so "Council of Europe and OSCE"
             stops before "OSCE").
+        view: the document's token view, when the caller has one.
     Returns:
         Spans labelled ORG with ``kb_id_`` set to the shape rule that fired and
         ``id_`` empty (the id is given later from the name).
     """
-    arrays = _token_arrays(doc)
-    cap_flags = capitals(doc, arrays)
+    view = TokenView(doc) if view is None else view
+    table, column = view.table, TokenView.COLUMNS
+    cap_flags = capitals(doc, (table[:, column[ORTH]], table[:, column[SPACY]].astype(bool), None, None, None))
     starts = np.flatnonzero(cap_flags).tolist()
     caps = cap_flags.tolist()
-    breaks, uppers, lowers = arrays[2].tolist(), arrays[3].tolist(), arrays[4].tolist()
+    breaks, uppers, lowers = view.is_space, view.is_upper, view.lowers
     # spaCy keeps a newline as a token of its own (is_space), never in a
     # token's trailing whitespace, so IS_SPACE marks every line break.
-    strings = doc.vocab.strings
-    connectors = {strings[w] for w in lexicon.connectors}
+    connectors = lexicon.connectors
     spans: list[Span] = []
     n = len(doc)
     i = 0
@@ -180,7 +195,7 @@ def find_shaped_names(doc: Doc, lexicon: ShapeLexicon, known: set[int]) -> list[
             j += 1
         cursor = i
         while cursor <= last_cap:
-            found = _name_in_run(doc, caps, cursor, last_cap, lexicon, known)
+            found = _name_in_run(view, caps, cursor, last_cap, lexicon)
             if found is None:
                 break
             span, resume = found
@@ -191,7 +206,23 @@ def find_shaped_names(doc: Doc, lexicon: ShapeLexicon, known: set[int]) -> list[
     return spans
 
 
-_FUSED_WORD = re.compile(r"(?<![\w-])[A-Za-z]{2,}(CERT|CSIRT|CIRT|SIRT)(?![\w-])")
+_TEAM_SUFFIX = re.compile(r"(?:CERT|CIRT|SIRT)(?![\w-])")
+_WORD_OR_HYPHEN = re.compile(r"[\w-]")
+
+
+def _fused_words(text: str):
+    """(start, end, team word) of each ``(?<![\\w-])[A-Za-z]{2,}(CERT|CSIRT|CIRT|SIRT)(?![\\w-])`` in ``text``.
+
+    The same matches, found from the team word back to the start of its word:
+    that regex tries every position of a long text. The team word is always the
+    last four letters (greedy letters leave "SIRT" of "CSIRT").
+    """
+    for match in _TEAM_SUFFIX.finditer(text):
+        start = match.start()
+        while start > 0 and text[start - 1].isascii() and text[start - 1].isalpha():
+            start -= 1
+        if match.start() - start >= 2 and not (start > 0 and _WORD_OR_HYPHEN.match(text, start - 1)):
+            yield start, match.end(), match.group()
 
 
 def find_fused_team_names(doc: Doc, known: set[int], text: str | None = None) -> list[Span]:
@@ -202,44 +233,44 @@ def find_fused_team_names(doc: Doc, known: set[int], text: str | None = None) ->
     ``text`` is ``doc.text`` when the caller has it (spaCy rebuilds it on every access).
     """
     spans = []
-    for match in _FUSED_WORD.finditer(doc.text if text is None else text):
-        span = doc.char_span(match.start(), match.end())
+    for start, end, team in _fused_words(doc.text if text is None else text):
+        span = doc.char_span(start, end)
         if span is not None and len(span) == 1 and span.start not in known and not span[0].is_upper:
-            spans.append(Span(doc, span.start, span.end, label="ORG", kb_id=f"shape:{match.group(1).lower()}"))
+            spans.append(Span(doc, span.start, span.end, label="ORG", kb_id=f"shape:{team.lower()}"))
     return spans
 
 
-def _name_in_run(doc: Doc, caps: list[bool], run_start: int, run_end: int, lexicon: ShapeLexicon,
-                  known: set[int]):
+def _name_in_run(view: TokenView, caps: list[bool], run_start: int, run_end: int, lexicon: ShapeLexicon):
     """The first name in tokens run_start..run_end: (span or None, where to resume), or None."""
-    first = next((k for k in range(run_start, run_end + 1) if caps[k] and lexicon.head_of(doc[k].text)),
+    texts, lowers = view.texts, view.lowers
+    first = next((k for k in range(run_start, run_end + 1) if caps[k] and lexicon.head_of(texts[k])),
                  None)
     if first is None:
         return None
     # The name starts at the capitalized group holding the first head word.
     start = first
     while start - 1 >= run_start and (caps[start - 1] or (
-            doc[start - 1].text == "-" and start - 2 >= run_start and caps[start - 2])):
+            texts[start - 1] == "-" and start - 2 >= run_start and caps[start - 2])):
         start -= 1
-    while start < first and doc[start].lower_ in lexicon.initial_stopwords:
+    while start < first and lowers[start] in lexicon.initial_stopwords:
         start += 1
     end = first + 1
-    while end <= run_end and (caps[end] or (doc[end].text == "-" and end + 1 <= run_end
+    while end <= run_end and (caps[end] or (texts[end] == "-" and end + 1 <= run_end
                                                       and caps[end + 1])):
         end += 1
     # "Internet Service Providers": a plural after the head word names a kind of
     # thing, not one organization.
-    last_head = max(k for k in range(first, end) if caps[k] and lexicon.head_of(doc[k].text))
-    if any(len(doc[k]) > 3 and doc[k].lower_.endswith("s") and not doc[k].lower_.endswith("ss")
-           and not doc[k].is_upper for k in range(last_head + 1, end)):
+    last_head = max(k for k in range(first, end) if caps[k] and lexicon.head_of(texts[k]))
+    if any(len(texts[k]) > 3 and lowers[k].endswith("s") and not lowers[k].endswith("ss")
+           and not view.is_upper[k] for k in range(last_head + 1, end)):
         return None, end
     # Extend right over "of/for/on ... Capitalized" complements, and over
     # "and Capitalized" inside such a complement, but never into another name.
     in_complement = False
     k = end
     while k <= run_end:
-        word = doc[k].lower_
-        if word in ("and", "&") and (not in_complement or (k + 1 <= run_end and doc[k + 1].lower_ == "the")):
+        word = lowers[k]
+        if word in ("and", "&") and (not in_complement or (k + 1 <= run_end and lowers[k + 1] == "the")):
             break
         m = k
         while m <= run_end and not caps[m]:
@@ -249,46 +280,48 @@ def _name_in_run(doc: Doc, caps: list[bool], run_start: int, run_end: int, lexic
         stop = m
         while stop <= run_end and caps[stop]:
             stop += 1
-        if word in ("and", "&") and any(lexicon.head_of(doc[x].text) for x in range(m, stop)) and \
-                not any(lexicon.head_of(doc[x].text) for x in range(first + 1, end)):
+        if word in ("and", "&") and any(lexicon.head_of(texts[x]) for x in range(m, stop)) and \
+                not any(lexicon.head_of(texts[x]) for x in range(first + 1, end)):
             pass  # "Forum of Incident Response and Security Teams": the head closes the complement
         in_complement = in_complement or word in ("of", "for", "on", "against", "in", "-")
         end = k = stop
-    return _check(doc, caps, start, end, first, lexicon), end
+    return _check(view, caps, start, end, first, lexicon), end
 
 
-def _check(doc: Doc, caps: list[bool], start: int, end: int, first: int, lexicon: ShapeLexicon) -> Span | None:
+def _check(view: TokenView, caps: list[bool], start: int, end: int, first: int, lexicon: ShapeLexicon) -> Span | None:
     if start >= end:
         return None
-    tokens = doc[start:end]
-    words = [doc[k] for k in range(start, end) if caps[k]]
+    texts, lowers = view.texts, view.lowers
+    name = view.span_text(start, end)
+    words = [k for k in range(start, end) if caps[k]]    # token indices of the capitalized words
     if len(words) < 2:
         return None
     # "Budapest Convention", "Council Framework Decision": a document or an event
     # when a non-organization head follows the last organization head word;
     # "Cybercrime Convention Committee" is the committee of a convention.
-    last_head = max(i for i, t in enumerate(words) if lexicon.head_of(t.text))
-    if any(lexicon.is_non_org_head(t.text) for t in words[last_head + 1:]) or lexicon.is_non_org_head(words[-1].text):
+    last_head = max(i for i, k in enumerate(words) if lexicon.head_of(texts[k]))
+    if any(lexicon.is_non_org_head(texts[k]) for k in words[last_head + 1:]) or \
+            lexicon.is_non_org_head(texts[words[-1]]):
         return None
-    key = name_key(tokens.text)
-    if key in lexicon.non_org_names or _singular_key(tokens.text) in lexicon.generic_phrases:
+    key = name_key(name)
+    if key in lexicon.non_org_names or _singular_key(name) in lexicon.generic_phrases:
         return None
-    modifiers = [t for t in words if not lexicon.head_of(t.text)]
-    if len(words) == 2 and len(modifiers) == 1 and modifiers[0] is words[0] and not modifiers[0].is_upper \
-            and modifiers[0].lower_ not in lexicon.place_modifiers and _common_word(modifiers[0].lower_):
+    modifiers = [k for k in words if not lexicon.head_of(texts[k])]
+    if len(words) == 2 and len(modifiers) == 1 and modifiers[0] == words[0] and not view.is_upper[modifiers[0]] \
+            and lowers[modifiers[0]] not in lexicon.place_modifiers and _common_word(lowers[modifiers[0]]):
         return None      # "Trust Fund", "Police Office", "Steering Committee": a kind, not a name
-    if all(t.lower_ in lexicon.generic_modifiers for t in modifiers):
-        plural_head = any(lexicon.head_of(t.text) and lexicon.head_of(t.text) != t.lower_ for t in words)
+    if all(lowers[k] in lexicon.generic_modifiers for k in modifiers):
+        plural_head = any(lexicon.head_of(texts[k]) and lexicon.head_of(texts[k]) != lowers[k] for k in words)
         # "European Commission", "World Bank": a place or the world before one
         # singular head makes a name; "Regional Centre", "Working Group" stay kinds.
-        placed = any(t.lower_ in lexicon.place_modifiers for t in modifiers)
+        placed = any(lowers[k] in lexicon.place_modifiers for k in modifiers)
         if plural_head or (len(words) <= 2 and not placed):
             return None
-    letters = [c for c in tokens.text if c.isalpha()]
+    letters = [c for c in name if c.isalpha()]
     if len(words) > 2 and sum(1 for c in letters if c.isupper()) > 0.8 * len(letters):
         return None  # an ALL-CAPS heading, not a name
-    head = lexicon.head_of(doc[first].text)
-    return Span(doc, start, end, label="ORG", kb_id=f"shape:{head}")
+    head = lexicon.head_of(texts[first])
+    return Span(view.doc, start, end, label="ORG", kb_id=f"shape:{head}")
 
 
 def _common_word(lower: str) -> bool:

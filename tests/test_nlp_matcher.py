@@ -68,3 +68,21 @@ def test_a_pickled_matcher_drops_its_tables_and_finds_the_same(nlp):
     copy = pickle.loads(pickle.dumps(nlp))
     assert copy.get_pipe("anchored_matcher")._index is None
     assert _spans(copy(text), [FUNCTION_PATTERNS, ORG_PATTERNS]) == before
+
+
+def test_matches_reaching_before_and_after_the_required_words_are_all_found():
+    """The matcher runs each pattern only between its first and last possible required words, widened by
+    what the pattern can hold before and after them: nothing outside that window can match."""
+    from pipeline.nlp import _most_tokens
+    assert _most_tokens([{"OP": "?"}, {"LOWER": "a"}, {"OP": "{0,3}"}, {"OP": "{2}"}, {"OP": "!"}]) == 8
+    assert _most_tokens([{"OP": "+"}]) is None and _most_tokens([{"OP": "{1,}"}]) is None
+    nlp = blank_english()
+    matcher = AnchoredMatcher(nlp, [FUNCTION_PATTERNS, ORG_PATTERNS])
+    matcher.add(FUNCTION_PATTERNS, "FUNCTION", "f", "f/wide",
+                [{"IS_TITLE": True, "OP": "{0,2}"}, {"LOWER": "verb"}, {"OP": "{0,2}"}, {"LOWER": "noun"},
+                 {"IS_DIGIT": True, "OP": "?"}, {"IS_ALPHA": True}])
+    matcher.add(FUNCTION_PATTERNS, "FUNCTION", "g", "g/open", [{"IS_TITLE": True, "OP": "+"}, {"LOWER": "verb"}])
+    doc = matcher(nlp.make_doc("Big Red verb the noun 7 now, verb noun verb x y noun 3 z and Some Title verb."))
+    got = _spans(doc, matcher.spans_keys)
+    assert got == _every_pattern_on_every_sentence(matcher, doc)
+    assert len(got[FUNCTION_PATTERNS]) > 4
