@@ -269,7 +269,12 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
         antecedents = _antecedents(sentences, sent, clause_start, cues) or \
             (_definite_antecedents(sentences, sent, clause_start, heads, names or {}, cues) or
              _singular_antecedent(sentences, sent, clause_start, cues) if own and not sent.actors else [])
-        if own and sent.actors:
+        if antecedents and not sent.actors:
+            # The organizations pointed back to act here, and the next sentence may
+            # point back to them again: "FIRST ... The organisation also undertakes
+            # ... Moreover, it participates in ...".
+            sent.actors = list(antecedents)
+        elif own and sent.actors:
             antecedents = antecedents + _partners(sentences, sent, cues)
         for org in antecedents:
             for fn in own:
