@@ -108,6 +108,7 @@ class Cues:
         self.lead_in_pronouns = {p[0] for p in low("lead_in_pronouns") if len(p) == 1}
         self.reporting_verbs = {p[0] for p in low("reporting_verbs") if len(p) == 1}
         self.partner_nouns = {p[0] for p in low("partner_nouns") if len(p) == 1}
+        self.participant_nouns = {p[0] for p in low("participant_nouns") if len(p) == 1}
         self.example_firsts = _first_words(self.example_openers)
         self.lead_adverbials = low("lead_adverbials")
         # Longest first, grouped by first word: a clause opener is looked up, not searched for.
@@ -423,6 +424,8 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
             return "object"      # "EC3 collaborates with INTCEN": INTCEN is the partner
         if word == "of" and j >= 1 and words[j - 1] in cues.activity_nouns:
             return "agent"       # "the efforts of J-CAT in combating cybercrime"
+        if word == "from" and j >= 1 and _singular(words[j - 1]) in cues.participant_nouns:
+            return "receiver"    # "Participants from the ITU attended ..."
         if word in cues.openers:
             return "actor"
         return "object"
@@ -489,7 +492,9 @@ def _find_own_functions(sent: _Sentence, cues: Cues) -> list:
     resume = limit
     match = cues.topic_re.search(text) if cues.topic_re is not None else None
     if match:
-        limit = sent.seg.start + match.start()
+        # What follows the cue is a topic; the cue's own words may be an activity
+        # ("organised a workshop on incident response": the workshop is).
+        limit = sent.seg.start + match.end()
     match = cues.other_agent_re.search(text) if cues.other_agent_re is not None else None
     if match and sent.seg.start + match.start() < limit:
         # "enabling experts to share information, developing training modules, and
