@@ -109,6 +109,7 @@ class Cues:
         self.reporting_verbs = {p[0] for p in low("reporting_verbs") if len(p) == 1}
         self.partner_nouns = {p[0] for p in low("partner_nouns") if len(p) == 1}
         self.participant_nouns = {p[0] for p in low("participant_nouns") if len(p) == 1}
+        self.relative_pronouns = {p[0] for p in low("relative_pronouns") if len(p) == 1}
         self.example_firsts = _first_words(self.example_openers)
         self.lead_adverbials = low("lead_adverbials")
         # Longest first, grouped by first word: a clause opener is looked up, not searched for.
@@ -246,12 +247,18 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
             # subject; only the owner of an activity ("the efforts of J-CAT") acts too.
             sent.actors = [m for m in sent.orgs if roles[id(m)] == "agent"]
         linked: set[str] = set()
+        clauses = _relative_clauses(sent, cues) if own and len(sent.actors) > 1 else {}
         for org in sent.actors:
             for fn in own:
                 if org.start < fn.start and _passive_by(fn):
                     continue     # "The PaCSON initiative is funded by ...": PaCSON receives the funds
+                if id(fn) in clauses:
+                    continue     # the relative clause's own organization does it (below)
                 links.append(_link(org, fn, SENTENCE, sent))
                 linked.add(org.key)
+        for fn_id, (org, fn) in clauses.items():
+            links.append(_link(org, fn, SENTENCE, sent))
+            linked.add(org.key)
         if own and (not sent.actors or verb_item) and lead_in is not None:
             owner = lead_in
             if not lead_in.actors and lead_in.words and lead_in.words[0] in cues.lead_in_pronouns \
@@ -289,6 +296,38 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
                 for fn in scope.functions:
                     links.append(_link(org, fn, method, sent))
     return _unique(links)
+
+
+def _relative_clauses(sent: _Sentence, cues: Cues) -> dict:
+    """Functions said in a relative clause about one of several actors, with that actor.
+
+    "implemented by the Council of Europe, which focuses on legal frameworks; and
+    INTERPOL, which focuses on investigations": each does what its own clause
+    says, not what the other's does. The clause runs from "which" or "who" right
+    after the organization (and a comma) to the next semicolon or the next such
+    clause. A clause about an object is its subject's doing too ("IMPACT operates
+    the Global Response Center, which serves as a hub for information exchange"),
+    so only actors open one. Returns {id(function): (org, function)}.
+    """
+    words, starts = sent.words, sent.token_starts
+    opened = []
+    for org in sent.actors:
+        k = sent.token_at(org.end)
+        if k + 1 < len(words) and words[k] == "," and words[k + 1] in cues.relative_pronouns:
+            opened.append((starts[k + 1], org))
+    if not opened:
+        return {}
+    found = {}
+    bounds = [start for start, _ in opened] + [sent.seg.end + 1]
+    for n, (start, org) in enumerate(opened):
+        end = bounds[n + 1]
+        semicolon = sent.text.find(";", start - sent.seg.start)
+        if semicolon >= 0:
+            end = min(end, sent.seg.start + semicolon)
+        for fn in _own_functions(sent, cues):
+            if start <= fn.start < end:
+                found[id(fn)] = (org, fn)
+    return found
 
 
 def _passive_by(fn) -> bool:
