@@ -110,6 +110,11 @@ class Cues:
         self.partner_nouns = {p[0] for p in low("partner_nouns") if len(p) == 1}
         self.participant_nouns = {p[0] for p in low("participant_nouns") if len(p) == 1}
         self.relative_pronouns = {p[0] for p in low("relative_pronouns") if len(p) == 1}
+        negations = low("negations")
+        self.negation_re = _phrase_regex([p for p in negations if p != ("n't",)])
+        if ("n't",) in negations:
+            alternatives = self.negation_re.pattern if self.negation_re is not None else "(?!)"
+            self.negation_re = re.compile(r"n[’']t\b|" + alternatives, re.IGNORECASE)
         self.example_firsts = _first_words(self.example_openers)
         self.lead_adverbials = low("lead_adverbials")
         # Longest first, grouped by first word: a clause opener is looked up, not searched for.
@@ -254,6 +259,8 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
                     continue     # "The PaCSON initiative is funded by ...": PaCSON receives the funds
                 if id(fn) in clauses:
                     continue     # the relative clause's own organization does it (below)
+                if org.end <= fn.start and _negated(sent, org.end, fn.start, cues):
+                    continue     # "member states have not ratified the convention"
                 links.append(_link(org, fn, SENTENCE, sent))
                 linked.add(org.key)
         for fn_id, (org, fn) in clauses.items():
@@ -328,6 +335,18 @@ def _relative_clauses(sent: _Sentence, cues: Cues) -> dict:
             if start <= fn.start < end:
                 found[id(fn)] = (org, fn)
     return found
+
+
+def _negated(sent: _Sentence, start: int, end: int, cues: Cues) -> bool:
+    """A negation between two offsets of the sentence ("has not ratified"; not "not only")."""
+    if cues.negation_re is None:
+        return False
+    text = sent.text
+    base = sent.seg.start
+    for match in cues.negation_re.finditer(text, start - base, end - base):
+        if not text[match.end():match.end() + 6].lower().lstrip().startswith("only"):
+            return True
+    return False
 
 
 def _passive_by(fn) -> bool:

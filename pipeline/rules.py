@@ -44,6 +44,7 @@ LINKING_KEYS = {
     "other_agent_cues", "anaphors", "anaphor_heads", "example_openers", "example_markers", "partner_verbs", "kind_heads",
     "activity_nouns", "definite_heads", "lead_in_pronouns", "reporting_verbs", "partner_nouns",
     "singular_anaphors", "participant_nouns", "relative_pronouns",
+    "negations",
     "question_markers",
     "answer_markers", "lead_adverbials", "examples",
 }
