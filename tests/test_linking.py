@@ -38,7 +38,7 @@ def test_paragraph_lead_scopes_following_paragraphs(extract):
 
 def test_question_and_answer(extract):
     ex = extract("Q. How do international institutions promote information sharing?\n\n"
-                 "Ans. Bodies such as FIRST bring teams together.")
+                 "Ans. Bodies such as FIRST operate platforms for their members.")
     assert ("first", "information_sharing", "question") in links(ex)
 
 
