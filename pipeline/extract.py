@@ -231,7 +231,8 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
     # FUNCTION mentions: never inside an organization name ("Crime Research Institute").
     taken = _Intervals(mentions)
     fn_candidates = _function_candidates(doc.spans.get(FUNCTION_PHRASES, []), "phrase", taken, ctx.rule_files) + \
-        _function_candidates(doc.spans.get(FUNCTION_PATTERNS, []), "pattern", taken, ctx.rule_files)
+        _function_candidates(doc.spans.get(FUNCTION_PATTERNS, []), "pattern", taken, ctx.rule_files) + \
+        _working_with_organizations(text, mentions, ctx.rules.linking)
     # A phrase is one term: "early warning" inside "early warning systems" is not
     # a second function. A token pattern is a frame whose object may be another
     # function ("fund [research and development] projects"), so it hides nothing.
@@ -294,6 +295,36 @@ def _acronym_uses(text: str, acronyms) -> list[tuple[int, int, str]]:
 
 _NAME_JOINERS = {"of", "for", "on", "and", "against", "in", "the", "de", "des", "du", "la", "&", "to"}
 _WORD_RE = re.compile(r"[^\s()]+")
+
+
+_PARTNER_RE: dict = {}
+
+
+def _working_with_organizations(text: str, mentions: list, linking: dict) -> list:
+    """"EC3 works with the EU Intelligence and Situation Centre": working with an organization is cooperation.
+
+    Plain "work with" is no function ("work with member states to develop
+    frameworks" is about the frameworks); with an organization named right after
+    it, it is the organizations' cooperation. The verbs are ``partner_verbs`` of
+    ``rules/linking.yml``.
+    """
+    verbs = tuple(linking.get("partner_verbs", ()))
+    if not verbs:
+        return []
+    regex = _PARTNER_RE.get(verbs)
+    if regex is None:
+        alternatives = "|".join(re.escape(str(v)) for v in sorted(verbs, key=len, reverse=True))
+        regex = _PARTNER_RE[verbs] = re.compile(
+            r"(?<![\w-])(?:%s)\s+(?:(?:very|closely|together|jointly|also|actively)\s+){0,2}with\s+(?:the\s+)?"
+            % alternatives, re.IGNORECASE)
+    org_starts = {m.start for m in mentions if m.label == "ORG"}
+    found = []
+    for match in regex.finditer(text):
+        if match.end() in org_starts:
+            end = match.start() + match.group().lower().rindex("with") + 4
+            found.append(_Candidate(match.start(), end, "pattern", "cooperation_diplomacy",
+                                    "cooperation_diplomacy/works_with_organization", "rules/linking.yml"))
+    return found
 
 
 def _trim_long_form(d, text: str):

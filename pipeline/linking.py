@@ -462,6 +462,9 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
         if word == "as" and j >= 2 and words[j - 1] == "well" and words[j - 2] == "as":
             j -= 3       # "X as well as Y"
             continue
+        if word == "as" and j >= 1 and words[j - 1] in {"known", "called", "named", "renamed"}:
+            j -= 2       # "the European Border and Coast Guard Agency (EBCG, also known as Frontex)"
+            continue
         if word in _COORD:
             if word == "," and not ((j - 1) in org_tokens or (j - 1 >= 0 and words[j - 1] in {")", "]"})) \
                     and not any(clause_start <= k < j for k in org_tokens):

@@ -539,6 +539,10 @@ class _Checker:
                 if fid not in fids:
                     self.problem(example.path, example.line, f"example refers to unknown function {fid!r}",
                                  f"use one of: {', '.join(sorted(fids))}")
+                # A no_link on an id nothing can have would pass whatever the pipeline does.
+                if org_id not in seen and not org_id.startswith("new:"):
+                    self.problem(example.path, example.line, f"example refers to unknown organization {org_id!r}",
+                                 "use a gazetteer id, or 'new:<name>' for an organization the gazetteer lacks")
 
 
 def _plain(value: Any) -> Any:

@@ -111,5 +111,13 @@ def test_unknown_function_in_example(rules_copy):
     assert any("unknown function 'fundraising'" in p for p in problems_of(rules_copy))
 
 
+def test_unknown_organization_in_a_link_example(rules_copy):
+    # A no_links entry for an id nothing can carry would pass whatever linking does.
+    text = (rules_copy / "linking.yml").read_text().replace("{org: world_bank, function: funding}",
+                                                           "{org: world_bnak, function: funding}")
+    (rules_copy / "linking.yml").write_text(text)
+    assert any("unknown organization 'world_bnak'" in p for p in problems_of(rules_copy))
+
+
 def test_missing_rules_folder(tmp_path):
     assert any("does not exist" in p for p in problems_of(tmp_path / "nope"))
