@@ -3,8 +3,8 @@
 The floors sit a little below what the pipeline reaches, so that a change that
 makes extraction worse fails here. The development set (tests/data/devset) was
 written and annotated independently of the rules; see its README. The held-out
-set (tests/data/heldout) was annotated without looking at the rules and is never
-used to tune them: its floors guard generalization.
+set (tests/data/heldout) was annotated without looking at the rules, and no rule
+is written from its errors: its floors guard generalization.
 """
 from __future__ import annotations
 
@@ -36,8 +36,8 @@ def devset_dataset(tmp_path_factory):
 def test_devset_floors(devset_dataset):
     score = score_dataset(devset_dataset, DATA / "devset" / "gold")
     assert score.orgs.f1 >= 0.92, score.line()
-    assert score.links.f1 >= 0.60, score.line()
-    assert score.links.precision >= 0.68, score.line()
+    assert score.links.f1 >= 0.70, score.line()
+    assert score.links.precision >= 0.73, score.line()
     # Passage 14 names two agencies called "National Cyber Security Centre" (NCSC NZ and
     # NCSC UK): two organizations, each with a qualified name, neither split nor merged.
     assert not score.splits and not score.merges, (score.splits, score.merges)
@@ -66,5 +66,5 @@ def test_heldout_floors(tmp_path):
     assert main(["run", "--raw", str(raw), "--out", str(out), "--rules", str(RULES)]) in (0, 1)
     score = score_dataset(out, DATA / "heldout" / "gold")
     assert score.orgs.f1 >= 0.84, score.line()
-    assert score.links.f1 >= 0.46 and score.links.precision >= 0.50, score.line()
+    assert score.links.f1 >= 0.50 and score.links.precision >= 0.55, score.line()
     assert not score.splits and not score.merges, (score.splits, score.merges)
