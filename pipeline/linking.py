@@ -441,6 +441,10 @@ def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
             return "possessor"
         if after < len(words) and words[after] in cues.activity_nouns:
             return "agent"
+        # "Together with INTERPOL's other private sector partners, Kaspersky shared ...":
+        # the partners act, not the organization they work with.
+        if any(_singular(w) in cues.partner_nouns for w in words[after:after + 4]):
+            return "possessor"
     return _role_before(sent, first - 1, clause_start, cues, org_tokens)
 
 
@@ -467,10 +471,12 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
             continue
         if word in _COORD:
             if word == "," and not ((j - 1) in org_tokens or (j - 1 >= 0 and words[j - 1] in {")", "]"})) \
-                    and not any(clause_start <= k < j for k in org_tokens):
-                # A comma closing an introductory phrase ("In 2020, the ITU ..."), not
-                # one inside an enumeration after another organization's verb
-                # ("ENISA ensures flow between the CSIRTs Network, the EU-CyCLONe ...").
+                    and (not any(clause_start <= k < j for k in org_tokens) or _closes_opening_phrase(words, j,
+                                                                                              clause_start)):
+                # A comma closing an introductory phrase ("In 2020, the ITU ...", "Together
+                # with INTERPOL's partners, Kaspersky ..."), not one inside an enumeration
+                # after another organization's verb ("ENISA ensures flow between the CSIRTs
+                # Network, the EU-CyCLONe ...").
                 return "actor"
             j -= 1
             continue
@@ -483,6 +489,10 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
             return "receiver"
         if word == "with" and _after_partner_verb(words, j, cues):
             return "object"      # "EC3 collaborates with INTCEN": INTCEN is the partner
+        if word == "of" and _inside_partner_phrase(words, j, cues, org_tokens):
+            return "object"      # "works closely with the IT security teams of the EU institutions"
+        if word == "by" and _reduced_relative(words, j, org_tokens):
+            return "object"      # "the European Cybercrime Centre (EC3) set up by Europol": agent of "set up" only
         if word == "of" and j >= 1 and words[j - 1] in cues.activity_nouns:
             return "agent"       # "the efforts of J-CAT in combating cybercrime"
         if word == "from" and j >= 1 and _singular(words[j - 1]) in cues.participant_nouns:
@@ -528,6 +538,37 @@ def _role_of_examples(sent: _Sentence, j: int, clause_start: int, cues: Cues, or
         consumed += 1
         j -= 1
     return "actor"
+
+
+_OPENING_PREPOSITIONS = {"together", "with", "in", "during", "through", "under", "after", "before", "following",
+                         "since", "at", "on", "for", "from", "according", "alongside", "unlike", "like", "besides"}
+
+
+def _closes_opening_phrase(words: list[str], j: int, clause_start: int) -> bool:
+    """The comma at ``j`` is the first of a clause that opens with a preposition."""
+    return words[clause_start] in _OPENING_PREPOSITIONS and "," not in words[clause_start:j]
+
+
+def _inside_partner_phrase(words: list[str], j: int, cues: Cues, org_tokens: set) -> bool:
+    """"of" inside the phrase naming a partner: "with the internal IT security teams of ..."."""
+    k = j - 1
+    while k >= 0 and j - k <= 6 and words[k].isalpha() and k not in org_tokens and words[k] != "with":
+        k -= 1
+    return k >= 0 and words[k] == "with" and _after_partner_verb(words, k, cues)
+
+
+def _reduced_relative(words: list[str], j: int, org_tokens: set) -> bool:
+    """"by" after a participle that follows an organization: "EC3 set up by Europol",
+    "IMPACT, operated by the ITU". Its agent did that, not the sentence's verb."""
+    k = j - 1
+    if k >= 1 and words[k] == "up":
+        k -= 1
+    if k < 1 or not (words[k].endswith("ed") or words[k] in {"set", "run", "led", "built", "made"}):
+        return False
+    before = k - 1
+    if before >= 0 and words[before] == ",":
+        before -= 1
+    return before >= 0 and (before in org_tokens or words[before] in {")", "]"})
 
 
 def _after_partner_verb(words: list[str], j: int, cues: Cues) -> bool:
