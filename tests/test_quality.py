@@ -36,8 +36,8 @@ def devset_dataset(tmp_path_factory):
 def test_devset_floors(devset_dataset):
     score = score_dataset(devset_dataset, DATA / "devset" / "gold")
     assert score.orgs.f1 >= 0.92, score.line()
-    assert score.links.f1 >= 0.70, score.line()
-    assert score.links.precision >= 0.73, score.line()
+    assert score.links.f1 >= 0.74, score.line()
+    assert score.links.precision >= 0.80, score.line()
     # Passage 14 names two agencies called "National Cyber Security Centre" (NCSC NZ and
     # NCSC UK): two organizations, each with a qualified name, neither split nor merged.
     assert not score.splits and not score.merges, (score.splits, score.merges)
