@@ -76,25 +76,12 @@ def _prefer_jemalloc() -> None:
 
 
 _prefer_jemalloc()
-_RULES: dict = {}
 
 
 def _load_rules(rules_dir: Path):
-    """``load_rules``, reusing the rules this process last loaded from the same, unchanged files.
-
-    ``run`` needs the rules in extract and again in resolve, and reading and
-    validating the YAML takes about a second. The key is the folder and every
-    rule file's path and content, so an edited file is read and validated again.
-    """
-    from pipeline.rules import load_rules, rule_files
-
-    digest = hashlib.sha256(f"{rules_dir}\0{Path(rules_dir).resolve()}".encode())
-    for path in rule_files(rules_dir):
-        digest.update(f"\0{path.as_posix()}\0".encode() + hashlib.sha256(path.read_bytes()).digest())
-    if _RULES.get("key") != digest.hexdigest():
-        _RULES.clear()
-        _RULES.update(key=digest.hexdigest(), rules=load_rules(rules_dir))
-    return _RULES["rules"]
+    """The validated rules, read once per process for unchanged files (:func:`pipeline.rules.load_rules_reused`)."""
+    from pipeline.rules import load_rules_reused
+    return load_rules_reused(rules_dir)
 
 
 @dataclass
