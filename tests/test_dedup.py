@@ -89,3 +89,26 @@ def test_agencies_sharing_a_name_get_names_and_aliases_of_their_own(tmp_path):
     # Every alias left names one organization of the table.
     owners = orgs.explode("aliases").dropna(subset=["aliases"]).groupby("aliases")["org_id"].nunique()
     assert (owners == 1).all(), owners[owners > 1]
+
+
+def test_signature_equals_a_plain_datasketch_minhash():
+    """Shared permutations and crc32 unwrapped give the MinHash a fresh one with a masked crc32 gives."""
+    import zlib
+    from pathlib import Path
+
+    import numpy as np
+    from datasketch import MinHash
+
+    from pipeline.dedup import NUM_PERM, SHINGLE, _WORD, signature
+
+    texts = ["Ünïcode wörds and the ITU, ENISA and FIRST cooperate on incident response " * k for k in (1, 3)]
+    texts.append(Path(__file__).read_text(encoding="utf-8"))
+    for text in texts:
+        words = _WORD.findall(text.lower())
+        plain = MinHash(num_perm=NUM_PERM, hashfunc=lambda b: zlib.crc32(b) & 0xFFFFFFFF, seed=1)
+        plain.update_batch([" ".join(words[i:i + SHINGLE]).encode() for i in range(len(words) - SHINGLE + 1)])
+        ours = signature(text)
+        assert ours.hashvalues.dtype == plain.hashvalues.dtype
+        assert np.array_equal(ours.hashvalues, plain.hashvalues)
+        assert np.array_equal(ours.permutations, plain.permutations)
+        assert ours.jaccard(plain) == 1.0
