@@ -88,14 +88,17 @@ def text_digest(text: str) -> str:
 def signature(text: str, num_perm: int = NUM_PERM) -> Signature | None:
     """MinHash of the document's word 5-shingles (None for texts too short to compare).
 
-    Each shingle (its UTF-8 bytes) is hashed with CRC-32 and pre-mixed; the
-    signature keeps, per permutation, the minimum over the shingles.
+    Each shingle (its UTF-8 bytes: the words joined by spaces) is hashed with
+    CRC-32 and pre-mixed; the signature keeps, per permutation, the minimum
+    over the shingles. Words are encoded once and joined as bytes, which gives
+    the same bytes as encoding each joined shingle, for a fifth of the work.
     """
     words = _WORD.findall(text.lower())
     if len(words) < SHINGLE * 2:
         return None
-    shingles = {" ".join(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
-    hashes = np.fromiter((zlib.crc32(s.encode()) for s in shingles), dtype=np.uint32, count=len(shingles))
+    encoded = [word.encode() for word in words]
+    shingles = set(map(b" ".join, zip(*(encoded[k:] for k in range(SHINGLE)))))
+    hashes = np.fromiter(map(zlib.crc32, shingles), dtype=np.uint32, count=len(shingles))
     a, b = _permutations(num_perm)
     permuted = _fmix32(hashes).reshape(-1, 1) * a + b        # shingles x permutations, mod 2^32
     return Signature(np.minimum(np.full(num_perm, _MAX_HASH, dtype=np.uint32), permuted.min(axis=0)))
