@@ -24,7 +24,9 @@ would not do: the anchored matcher has no serializer, and ``from_bytes``
 re-tokenizes every pattern, which is slower than building.
 
 The rules are validated on every load (validation is what reports problems
-to the rule author); the cache only skips the build. A cache never makes a
+to the rule author); the cache only skips the build. Within one process,
+rules already validated from the same unchanged files are reused
+(:func:`pipeline.rules.load_rules_reused`). A cache never makes a
 run fail: any error reading, checking or writing an entry falls back to
 building. A pickle runs code when loaded, so entries are written with mode
 0600 into a folder of mode 0700, and a file that another user owns or that
@@ -141,9 +143,9 @@ def load(rules_dir, directory=FROM_ENV) -> Loaded:
         pipeline.rules.RuleError: the rule files have problems (never a cache error).
     """
     from pipeline.nlp import build_nlp
-    from pipeline.rules import load_rules
+    from pipeline.rules import load_rules_reused
 
-    rules = load_rules(rules_dir)
+    rules = load_rules_reused(rules_dir)   # validated; not read again when this process just did
     if directory is FROM_ENV:
         try:
             directory = cache_dir()

@@ -7,6 +7,7 @@ same idea of "the same name", so it lives here, once.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -36,8 +37,13 @@ def fold_spelling(word: str) -> str:
     return SPELLING.get(lower, lower)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def name_key(text: str) -> str:
     """A comparison key under which spelling, case, hyphen, article and possessive variants agree.
+
+    Remembered per text (a pure function of it): extraction asks for the key of
+    the same names tens of thousands of times in a corpus, at five regular
+    expressions each.
 
     >>> name_key("The Organisation for Economic Co-operation and Development")
     'organization for economic cooperation and development'

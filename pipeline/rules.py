@@ -175,6 +175,43 @@ def load_rules(rules_dir: Path | str) -> Rules:
     return checker.run()
 
 
+_LAST: dict = {}   # the rules this process last loaded: {"key": digest, "rules": Rules}
+
+
+def _files_key(rules_dir: Path) -> str:
+    """A digest of the folder and of every rule file's path and content.
+
+    The folder counts by its real path and by its last name, which is what
+    the paths in the rules depend on (they are relative to its parent), so
+    ``rules`` and the same folder spelled absolutely share one key.
+    """
+    digest = hashlib.sha256(f"{rules_dir.resolve()}\0{rules_dir.name}".encode())
+    for path in rule_files(rules_dir):
+        relative = path.relative_to(rules_dir).as_posix()
+        digest.update(f"\0{relative}\0".encode() + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def load_rules_reused(rules_dir: Path | str) -> Rules:
+    """``load_rules``, reusing the rules this process last loaded from the same, unchanged files.
+
+    One ``run`` needs the rules in the extract stage, in the start-up cache of
+    the spaCy pipeline and again in resolve; reading and validating the YAML
+    took about a third of a second each time. The key is the folder and every
+    rule file's path and content, so an edited file is read and validated
+    again, and invalid rules (which raise) are never remembered. Forked
+    workers inherit what the parent loaded.
+    """
+    rules_dir = Path(rules_dir)
+    if not rules_dir.is_dir():
+        return load_rules(rules_dir)       # raises the usual RuleError
+    key = _files_key(rules_dir)
+    if _LAST.get("key") != key:
+        _LAST.clear()
+        _LAST.update(key=key, rules=load_rules(rules_dir))
+    return _LAST["rules"]
+
+
 def _alias_key(text: str) -> str:
     """Comparison key for names: case, spelling, hyphen and article variants fold together."""
     return name_key(text)

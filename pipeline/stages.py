@@ -15,6 +15,7 @@ the last run is not extracted again, its rows are copied from that run.
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import itertools
@@ -76,25 +77,12 @@ def _prefer_jemalloc() -> None:
 
 
 _prefer_jemalloc()
-_RULES: dict = {}
 
 
 def _load_rules(rules_dir: Path):
-    """``load_rules``, reusing the rules this process last loaded from the same, unchanged files.
-
-    ``run`` needs the rules in extract and again in resolve, and reading and
-    validating the YAML takes about a second. The key is the folder and every
-    rule file's path and content, so an edited file is read and validated again.
-    """
-    from pipeline.rules import load_rules, rule_files
-
-    digest = hashlib.sha256(f"{rules_dir}\0{Path(rules_dir).resolve()}".encode())
-    for path in rule_files(rules_dir):
-        digest.update(f"\0{path.as_posix()}\0".encode() + hashlib.sha256(path.read_bytes()).digest())
-    if _RULES.get("key") != digest.hexdigest():
-        _RULES.clear()
-        _RULES.update(key=digest.hexdigest(), rules=load_rules(rules_dir))
-    return _RULES["rules"]
+    """The validated rules, read once per process for unchanged files (:func:`pipeline.rules.load_rules_reused`)."""
+    from pipeline.rules import load_rules_reused
+    return load_rules_reused(rules_dir)
 
 
 @dataclass
@@ -202,13 +190,37 @@ _WORKER: dict = {}
 
 
 def _init_extractor(rules_dir: str) -> None:
-    """Worker start: compile the rules once per process."""
+    """Worker start: compile the rules once per process, and keep the garbage collector off them.
+
+    The spaCy pipeline and the compiled rules are hundreds of thousands of
+    objects that live until extraction ends. Python's full collections walked
+    all of them again and again: on the 5 MB benchmark corpus they took 0.7 s,
+    with the collector paused while the pipeline loads (it allocates much and
+    frees nothing) and those objects frozen (``gc.freeze``), almost nothing.
+    Freezing changes when memory of cyclic garbage is reclaimed, never what is
+    computed; :func:`_release_extractor` unfreezes them.
+    """
     from pipeline.extract import Context
     from pipeline.nlp import load_nlp
 
     if _WORKER.get("rules_dir") != rules_dir:
-        nlp, rules = load_nlp(Path(rules_dir))
-        _WORKER.update(rules_dir=rules_dir, nlp=nlp, ctx=Context.build(rules, nlp))
+        _release_extractor()
+        with _collector_paused():
+            nlp, rules = load_nlp(Path(rules_dir))
+            _WORKER.update(rules_dir=rules_dir, nlp=nlp, ctx=Context.build(rules, nlp))
+        gc.freeze()
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Run the block with automatic garbage collection off (as it was before, afterwards)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _extract_shard(shard: tuple) -> tuple:
@@ -244,9 +256,14 @@ def _extract_shard(shard: tuple) -> tuple:
 
 
 def _table(rows: list[tuple], schema: pa.Schema) -> pa.Table:
-    """A table from row tuples whose values are in the schema's column order."""
+    """A table from row tuples whose values are in the schema's column order.
+
+    Each column goes to ``pa.array`` as the tuple ``zip`` makes: copying it into a
+    list first, as ``Table.from_pydict`` needs, took longer than converting it.
+    """
     columns = list(zip(*rows)) if rows else [() for _ in schema.names]
-    return pa.Table.from_pydict(dict(zip(schema.names, map(list, columns))), schema=schema)
+    return pa.Table.from_arrays([pa.array(column, type=field.type) for column, field in zip(columns, schema)],
+                                schema=schema)
 
 
 def extraction_fingerprint(rules) -> str:
@@ -350,6 +367,7 @@ def _release_extractor() -> None:
     """
     if _WORKER:
         _WORKER.clear()
+        gc.unfreeze()    # frozen by _init_extractor; the pipeline's cycles can be collected again
         gc.collect()
 
 

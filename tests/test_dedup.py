@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from pipeline.cli import main
-from pipeline.dedup import THRESHOLD, DuplicateFinder, signature, text_digest
+from pipeline.dedup import THRESHOLD, DuplicateFinder, Signature, signature, text_digest
 from tests.conftest import RAW, RULES
 
 SEED = RAW / "002_7328ff7fe9fe9875.txt"
@@ -89,3 +91,61 @@ def test_agencies_sharing_a_name_get_names_and_aliases_of_their_own(tmp_path):
     # Every alias left names one organization of the table.
     owners = orgs.explode("aliases").dropna(subset=["aliases"]).groupby("aliases")["org_id"].nunique()
     assert (owners == 1).all(), owners[owners > 1]
+
+
+def _texts() -> list[str]:
+    texts = ["Ünïcode wörds and the ITU, ENISA and FIRST cooperate on incident response " * k for k in (1, 3)]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(RAW.glob("*.txt"))]
+    texts.append(Path(__file__).read_text(encoding="utf-8"))
+    return texts
+
+
+def test_signature_equals_datasketch_minhash():
+    """Our numpy MinHash gives datasketch's hash values and similarities (seed 1, masked crc32)."""
+    import zlib
+
+    from datasketch import MinHash
+
+    from pipeline.dedup import NUM_PERM, SHINGLE, _WORD
+
+    texts = _texts()
+    texts.append(texts[-1].replace("assert", "check"))        # a near copy: a similarity strictly inside (0, 1)
+    plain, ours = [], []
+    for text in texts:
+        words = _WORD.findall(text.lower())
+        m = MinHash(num_perm=NUM_PERM, hashfunc=lambda b: zlib.crc32(b) & 0xFFFFFFFF, seed=1)
+        m.update_batch([" ".join(words[i:i + SHINGLE]).encode() for i in range(len(words) - SHINGLE + 1)])
+        plain.append(m)
+        ours.append(signature(text))
+        assert ours[-1].hashvalues.dtype == m.hashvalues.dtype
+        assert np.array_equal(ours[-1].hashvalues, m.hashvalues)
+    for i in range(len(texts)):
+        for j in range(len(texts)):
+            assert ours[i].jaccard(ours[j]) == plain[i].jaccard(plain[j])
+    assert 0 < ours[-1].jaccard(ours[-2]) < 1
+
+
+def test_band_index_equals_datasketch_lsh():
+    """Same band parameters and the same candidates as datasketch's MinHashLSH."""
+    from datasketch import MinHash, MinHashLSH
+    from datasketch.lsh import _optimal_param
+
+    from pipeline.dedup import _LSH_PARAMS, NUM_PERM, _BandIndex
+
+    for (threshold, num_perm), params in _LSH_PARAMS.items():
+        assert _optimal_param(threshold, num_perm, 0.5, 0.5) == params
+    rng = np.random.default_rng(7)
+    base = rng.integers(0, 2**32, NUM_PERM, dtype=np.uint32)
+    signatures = []
+    for _ in range(60):        # variations of one signature: some share bands, some do not
+        values = base.copy()
+        changed = rng.choice(NUM_PERM, rng.integers(0, NUM_PERM), replace=False)
+        values[changed] = rng.integers(0, 2**32, len(changed), dtype=np.uint32)
+        signatures.append(Signature(values))
+    ours, theirs = _BandIndex(THRESHOLD, NUM_PERM), MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+    for i, s in enumerate(signatures):
+        m = MinHash(num_perm=NUM_PERM, hashvalues=s.hashvalues, scheme="affine32")
+        assert ours.query(s) == set(theirs.query(m))
+        ours.insert(str(i), s)
+        theirs.insert(str(i), m)
+    assert any(ours.query(s) for s in signatures) and not all(len(ours.query(s)) == 60 for s in signatures)

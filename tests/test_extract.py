@@ -134,3 +134,15 @@ def test_a_long_sentence_full_of_names_is_not_a_headline(extract):
                  "releasing a Joint Cybersecurity Advisory: Technical Approaches to Uncovering and Remediating "
                  "Malicious Activity.")
     assert ("Halden Cyber Defence Centre", "new:halden cyber defense center") in orgs(ex)
+
+
+def test_name_key_remembered_equals_computed():
+    """name_key is cached per text; the cached answer is the function's own (same for a cleared cache)."""
+    from pipeline.names import name_key
+
+    names = ["The Organisation for Economic Co-operation and Development", "UN Interregional Crime Research Institute",
+             "the ITU's Council", "U.N. Office on Drugs and Crime", "Centre for Cyber-Security", "ＩＴＵ"]
+    first = [name_key(n) for n in names]
+    assert [name_key(n) for n in names] == first
+    name_key.cache_clear()
+    assert [name_key.__wrapped__(n) for n in names] == first == [name_key(n) for n in names]

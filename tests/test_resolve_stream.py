@@ -160,6 +160,28 @@ def test_extract_leaves_no_spacy_pipeline_behind(tmp_path):
     assert not stages._WORKER
 
 
+def test_extract_freezes_the_pipeline_only_while_it_extracts(tmp_path):
+    """gc.freeze keeps the collector off the pipeline during extraction; afterwards nothing stays frozen.
+
+    The tables are the same whether the collector walks the pipeline or not:
+    the byte-for-byte comparison is test_pipeline's; here, the state it leaves.
+    """
+    import gc
+
+    out = tmp_path / "out"
+    summary = stages.Summary()
+    stages.normalize_stage(RAW, out, summary)
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    stages._init_extractor(str(RULES.resolve()))
+    try:
+        assert gc.get_freeze_count() > 0 and gc.isenabled()
+    finally:
+        stages._release_extractor()
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    stages.extract_stage(out, RULES, summary)
+    assert gc.get_freeze_count() == 0 and gc.isenabled() and not stages._WORKER
+
+
 def test_scratch_dir_is_removed_with_what_dead_runs_left(tmp_path):
     stale = tmp_path / ".links.tmp-999999999"          # no such process
     stale.mkdir()

@@ -121,3 +121,21 @@ def test_unknown_organization_in_a_link_example(rules_copy):
 
 def test_missing_rules_folder(tmp_path):
     assert any("does not exist" in p for p in problems_of(tmp_path / "nope"))
+
+
+def test_reused_rules_equal_a_fresh_load_and_follow_edits(rules_copy, monkeypatch):
+    """load_rules_reused gives what load_rules gives, once per unchanged folder, and re-reads an edited file."""
+    from pipeline import rules as rules_module
+
+    monkeypatch.setattr(rules_module, "_LAST", {})
+    first = rules_module.load_rules_reused(rules_copy)
+    assert first == load_rules(rules_copy)
+    assert rules_module.load_rules_reused(rules_copy.resolve()) is first      # same folder, other spelling
+    with open(rules_copy / "org_shapes.yml", "a", encoding="utf-8") as handle:
+        handle.write("# a comment is a change too\n")
+    second = rules_module.load_rules_reused(rules_copy)
+    assert second is not first and second == load_rules(rules_copy)
+    assert second.fingerprint != first.fingerprint
+    write(rules_copy / "org_shapes.yml", "head_words: [\n")
+    with pytest.raises(RuleError):
+        rules_module.load_rules_reused(rules_copy)

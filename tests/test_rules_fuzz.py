@@ -286,3 +286,68 @@ def test_example_lists_must_be_lists(key, rules_dir, parse_once, monkeypatch):
     finally:
         target.write_text(original)
     assert any(key in str(problem) for problem in error.value.problems)
+
+
+def _pure_python(text: str):
+    """What load_yaml gives with the pure-Python loader only: ("ok", data) or ("error", message)."""
+    from pipeline import yamlsafe
+    try:
+        return "ok", _slow_load(text)
+    except yamlsafe.YamlError as error:
+        return "error", str(error)
+
+
+def _slow_load(text: str):
+    from pipeline import yamlsafe
+    real = yamlsafe._load_fast
+    yamlsafe._load_fast = lambda text: yamlsafe._SLOW
+    try:
+        return yamlsafe.load_yaml("x.yml", text)
+    finally:
+        yamlsafe._load_fast = real
+
+
+def _same(a, b) -> bool:
+    """Equal data, types and line numbers (LineDict.line/key_lines, LineList.line/item_lines)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return (a.line, a.key_lines, list(a)) == (b.line, b.key_lines, list(b)) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return ((a.line, a.item_lines, len(a)) == (b.line, b.item_lines, len(b))
+                and all(_same(x, y) for x, y in zip(a, b)))
+    return a == b or (a != a and b != b)   # NaN equals NaN here
+
+
+def _check_fast_equals_slow(text: str) -> None:
+    from pipeline import yamlsafe
+    fast = yamlsafe._load_fast(text)
+    kind, slow = _pure_python(text)
+    if fast is yamlsafe._SLOW:
+        return                                   # the pure-Python loader decides: nothing to compare
+    assert kind == "ok", f"libyaml accepted what the pure-Python loader refuses: {slow}"
+    assert _same(fast, slow)
+
+
+@pytest.mark.parametrize("name", RULE_FILES)
+def test_libyaml_reads_each_rule_file_like_the_pure_python_loader(name):
+    """The fast path (pipeline.yamlsafe._load_fast) is taken for the real files and gives the same data and lines."""
+    from pipeline import yamlsafe
+    text = (RULES / name).read_text(encoding="utf-8")
+    if yaml.__with_libyaml__:
+        assert yamlsafe._load_fast(text) is not yamlsafe._SLOW
+    _check_fast_equals_slow(text)
+
+
+@pytest.mark.parametrize("hostile", HOSTILE, ids=range(len(HOSTILE)))
+def test_libyaml_never_accepts_what_the_pure_python_loader_refuses(hostile):
+    _check_fast_equals_slow(hostile)
+
+
+@settings(max_examples=150 * SCALE, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(st.one_of(rule_file_contents((RULES / "org_patterns.yml").read_text(encoding="utf-8")),
+                 rule_file_contents((RULES / "org_shapes.yml").read_text(encoding="utf-8"))))
+def test_libyaml_and_pure_python_agree_on_random_yaml(content):
+    if isinstance(content, bytes):
+        content = content.decode("utf-8", "replace")
+    _check_fast_equals_slow(content)
