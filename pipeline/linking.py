@@ -110,7 +110,13 @@ class Cues:
         self.partner_nouns = {p[0] for p in low("partner_nouns") if len(p) == 1}
         self.participant_nouns = {p[0] for p in low("participant_nouns") if len(p) == 1}
         self.relative_pronouns = {p[0] for p in low("relative_pronouns") if len(p) == 1}
+        # First words of the cue phrases, as tokens: a sentence without any of them
+        # cannot match the regular expression (tokens split where \b does).
+        self.topic_firsts = frozenset(p[0] for p in self.topic)
+        self.other_agent_firsts = frozenset(p[0] for p in self.other_agent)
         negations = low("negations")
+        self.negation_firsts = frozenset(p[0] for p in negations) | {"n't", "n’t"}
+        self.cue_firsts = self.topic_firsts | self.other_agent_firsts
         self.negation_re = _phrase_regex([p for p in negations if p != ("n't",)])
         if ("n't",) in negations:
             alternatives = self.negation_re.pattern if self.negation_re is not None else "(?!)"
@@ -339,7 +345,7 @@ def _relative_clauses(sent: _Sentence, cues: Cues) -> dict:
 
 def _negated(sent: _Sentence, start: int, end: int, cues: Cues) -> bool:
     """A negation between two offsets of the sentence ("has not ratified"; not "not only")."""
-    if cues.negation_re is None:
+    if cues.negation_re is None or cues.negation_firsts.isdisjoint(sent.words):
         return False
     text = sent.text
     base = sent.seg.start
@@ -592,12 +598,16 @@ def _find_own_functions(sent: _Sentence, cues: Cues) -> list:
     text = sent.text
     limit = sent.seg.end + 1
     resume = limit
-    match = cues.topic_re.search(text) if cues.topic_re is not None else None
+    # The regular expressions run only on sentences holding a cue's first word.
+    present = cues.cue_firsts.intersection(sent.words)
+    topic_re = cues.topic_re if present & cues.topic_firsts else None
+    match = topic_re.search(text) if topic_re is not None else None
     if match:
         # What follows the cue is a topic; the cue's own words may be an activity
         # ("organised a workshop on incident response": the workshop is).
         limit = sent.seg.start + match.end()
-    match = cues.other_agent_re.search(text) if cues.other_agent_re is not None else None
+    other_re = cues.other_agent_re if present & cues.other_agent_firsts else None
+    match = other_re.search(text) if other_re is not None else None
     if match and sent.seg.start + match.start() < limit:
         # "enabling experts to share information, developing training modules, and
         # organising trainings": the other agent's clause ends where the next
@@ -608,7 +618,7 @@ def _find_own_functions(sent: _Sentence, cues: Cues) -> list:
     # "incident response teams", "capacity building centres": a function word
     # before an organization head names a kind of body, not an activity.
     own = [f for f in sent.functions if (f.start < limit or f.start >= resume and
-                                         (cues.topic_re is None or not cues.topic_re.search(text[:f.start - sent.seg.start])))
+                                         (topic_re is None or not topic_re.search(text[:f.start - sent.seg.start])))
            and not _names_a_kind(sent, f, cues)]
     if not own:
         return own
