@@ -306,7 +306,7 @@ def _working_with_organizations(text: str, mentions: list, linking: dict) -> lis
     Plain "work with" is no function ("work with member states to develop
     frameworks" is about the frameworks); with an organization named right after
     it, it is the organizations' cooperation. The verbs are ``partner_verbs`` of
-    ``rules/linking.yml``.
+    ``rules/linking.yml``. Only the few words before each organization are read.
     """
     verbs = tuple(linking.get("partner_verbs", ()))
     if not verbs:
@@ -315,14 +315,21 @@ def _working_with_organizations(text: str, mentions: list, linking: dict) -> lis
     if regex is None:
         alternatives = "|".join(re.escape(str(v)) for v in sorted(verbs, key=len, reverse=True))
         regex = _PARTNER_RE[verbs] = re.compile(
-            r"(?<![\w-])(?:%s)\s+(?:(?:very|closely|together|jointly|also|actively)\s+){0,2}with\s+(?:the\s+)?"
+            r"(?<![\w-])(?:%s)\s+(?:(?:very|closely|together|jointly|also|actively)\s+){0,2}with\s+(?:the\s+)?\Z"
             % alternatives, re.IGNORECASE)
-    org_starts = {m.start for m in mentions if m.label == "ORG"}
     found = []
-    for match in regex.finditer(text):
-        if match.end() in org_starts:
-            end = match.start() + match.group().lower().rindex("with") + 4
-            found.append(_Candidate(match.start(), end, "pattern", "cooperation_diplomacy",
+    for m in mentions:
+        if m.label != "ORG":
+            continue
+        window = max(0, m.start - 60)
+        if "with" not in text[window:m.start]:
+            continue
+        # pos/endpos, not a slice: the look-behind still sees the character before the window.
+        match = regex.search(text, window, m.start)
+        if match is not None:
+            start = match.start()
+            end = start + match.group().lower().rindex("with") + 4
+            found.append(_Candidate(start, end, "pattern", "cooperation_diplomacy",
                                     "cooperation_diplomacy/works_with_organization", "rules/linking.yml"))
     return found
 

@@ -146,3 +146,11 @@ def test_name_key_remembered_equals_computed():
     assert [name_key(n) for n in names] == first
     name_key.cache_clear()
     assert [name_key.__wrapped__(n) for n in names] == first == [name_key(n) for n in names]
+
+
+def test_working_with_a_named_organization_is_cooperation(extract):
+    ex = extract("EC3 works closely with the ITU. The OECD works with member states. "
+                 "Their networking with the ITU grew.")
+    assert functions(ex) == [("works closely with", "cooperation_diplomacy")]
+    assert [m.rule_id for m in ex.mentions if m.label == "FUNCTION"] == [
+        "cooperation_diplomacy/works_with_organization"]
