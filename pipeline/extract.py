@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from spacy.tokens import Doc
 
 from pipeline.acronyms import find_definition_spans
-from pipeline.linking import link_document
+from pipeline.linking import PARTNER_ADVERBS, link_document
 from pipeline.names import content_words, name_key, split_country
 from pipeline.nlp import (FUNCTION_PATTERNS, FUNCTION_PHRASES, ORG_ACRONYMS, ORG_NAMES, ORG_PATTERNS,
                           is_common_word, is_english_word)
@@ -133,7 +133,7 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
         doc = ctx.nlp(text)
     view = TokenView(doc, text)
     # Each iteration of a span group creates new Span objects: read each group once.
-    names = list(doc.spans.get(ORG_NAMES, []))
+    name_spans = list(doc.spans.get(ORG_NAMES, []))
     acronym_spans = list(doc.spans.get(ORG_ACRONYMS, []))
     orgs: dict[str, LocalOrg] = {}
     candidates: list[_Candidate] = []
@@ -152,9 +152,9 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
         return local
 
     # 1. Acronym definitions written in this document.
-    for d in find_definition_spans(text) + _qualified_definitions(text, names, ctx):
+    for d in find_definition_spans(text) + _qualified_definitions(text, name_spans, ctx):
         d = _trim_long_form(d, text)
-        key, gid, conflict = _resolve_definition(d.short, d.long, ctx, view, names, d.long_start, d.long_end)
+        key, gid, conflict = _resolve_definition(d.short, d.long, ctx, view, name_spans, d.long_start, d.long_end)
         if key is None:
             continue
         local = org_for(key, d.long, gid, d.short)
@@ -168,12 +168,12 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
                                      "pipeline/acronyms.py"))
 
     # 2. Gazetteer names, unless they only modify a longer proper name.
-    for span in names:
+    for span in name_spans:
         if not _capitalized(span, view) or _modifies_longer_name(span, ctx.lexicon, view):
             continue
         candidates.append(_Candidate(span.start_char, span.end_char, "gazetteer", span.id_,
                                      f"gazetteer:{span.id_}", ctx.rule_files.get(span.id_, "")))
-    known_tokens = {t for s in names for t in range(s.start, s.end)}
+    known_tokens = {t for s in name_spans for t in range(s.start, s.end)}
     known_tokens |= {t for s in acronym_spans for t in range(s.start, s.end)}
 
     # 3 and 4. Generic token patterns and organization-shaped names.
@@ -187,12 +187,13 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
     generic += [(s, "shape", s.kb_id_, "rules/org_shapes.yml") for s, k in zip(shaped, shaped_keys)
                 if k in in_body]
     for span, kind, rule_id, rule_file in generic:
-        gid = _gazetteer_for_name(span, ctx, names)
+        gid = _gazetteer_for_name(span, ctx, name_spans)
         key = gid or f"new:{name_key(span.text)}"
         org_for(key, span.text, gid)
         candidates.append(_Candidate(span.start_char, span.end_char, kind, key, rule_id, rule_file))
 
     # 5. Acronyms: this document's definitions first, then the gazetteer's.
+    shouted_lines: dict = {}
     defined_here = set(doc_acronyms)
     for span in acronym_spans:
         surface = view.span_text(span.start, span.end)
@@ -202,7 +203,7 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
         gid = ids[0]
         if is_english_word(surface) and not _name_context(span, view, ctx, gid):
             continue
-        if _shouting(span, view):
+        if _shouting(span, view, shouted_lines):
             continue
         candidates.append(_Candidate(span.start_char, span.end_char, "acronym", gid, f"gazetteer:{gid}:acronym",
                                      ctx.rule_files.get(gid, "")))
@@ -306,7 +307,8 @@ def _working_with_organizations(text: str, mentions: list, linking: dict) -> lis
     Plain "work with" is no function ("work with member states to develop
     frameworks" is about the frameworks); with an organization named right after
     it, it is the organizations' cooperation. The verbs are ``partner_verbs`` of
-    ``rules/linking.yml``. Only the few words before each organization are read.
+    ``rules/linking.yml``, and adverbs may stand between as linking allows them
+    ("works very closely with"). Only the few words before each organization are read.
     """
     verbs = tuple(linking.get("partner_verbs", ()))
     if not verbs:
@@ -315,8 +317,8 @@ def _working_with_organizations(text: str, mentions: list, linking: dict) -> lis
     if regex is None:
         alternatives = "|".join(re.escape(str(v)) for v in sorted(verbs, key=len, reverse=True))
         regex = _PARTNER_RE[verbs] = re.compile(
-            r"(?<![\w-])(?:%s)\s+(?:(?:very|closely|together|jointly|also|actively)\s+){0,2}with\s+(?:the\s+)?\Z"
-            % alternatives, re.IGNORECASE)
+            r"(?<![\w-])(?:%s)\s+(?:(?:\w+ly|%s)\s+){0,2}with\s+(?:the\s+)?\Z"
+            % (alternatives, "|".join(PARTNER_ADVERBS)), re.IGNORECASE)
     found = []
     for m in mentions:
         if m.label != "ORG":
@@ -457,19 +459,28 @@ def _modifies_longer_name(span, lexicon: ShapeLexicon, view: TokenView) -> bool:
         and not view.doc[k].is_sent_start
 
 
-def _shouting(span, view: TokenView) -> bool:
-    """An acronym inside an ALL-CAPS line is as likely a shouted word as a name."""
+def _shouting(span, view: TokenView, lines: dict) -> bool:
+    """An acronym inside an ALL-CAPS line is as likely a shouted word as a name.
+
+    ``lines`` remembers each line's answer by its first token, so a long line
+    with many acronyms is read once, not once per acronym.
+    """
     # A line ends at a whitespace token: spaCy never puts a newline in a token's trailing whitespace.
-    space = view.is_space
-    line_start = span.start
-    while line_start > 0 and not space[line_start - 1]:
-        line_start -= 1
-    line_end = span.end
-    while line_end < view.n and not space[line_end]:
-        line_end += 1
+    breaks = lines.get("breaks")
+    if breaks is None:
+        space = view.is_space
+        breaks = lines["breaks"] = [k for k in range(view.n) if space[k]]
+    k = bisect.bisect_left(breaks, span.start)
+    line_start = breaks[k - 1] + 1 if k > 0 else 0
+    known = lines.get(line_start)
+    if known is not None:
+        return known
+    k = bisect.bisect_left(breaks, span.end)
+    line_end = breaks[k] if k < len(breaks) else view.n
     texts, alpha, upper = view.texts, view.is_alpha, view.is_upper
     words = [k for k in range(line_start, line_end) if alpha[k] and len(texts[k]) > 1]
-    return len(words) >= 4 and all(upper[k] for k in words)
+    lines[line_start] = answer = len(words) >= 4 and all(upper[k] for k in words)
+    return answer
 
 
 def _name_context(span, view: TokenView, ctx: Context, gid: str) -> bool:

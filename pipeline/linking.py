@@ -29,10 +29,11 @@ words after a topic cue ("skills in investigating cybercrime", "covering areas
 such as incident response") or after another agent ("where nations can engage
 in dialogue") are not the organization's own activity.
 
-Known limits: a sentence with two clauses and two subjects ("The ITU sets
-standards, and the World Bank funds projects") links both organizations to
-both functions; passive agents far from their verb and relative clauses about
-an object are attributed to the sentence's subject.
+Known limits: in a sentence with two clauses and two subjects ("The ITU sets
+standards, and the World Bank funds projects") the second subject is taken for
+an object and the first gets both functions; passive agents far from their
+verb and relative clauses about an object are attributed to the sentence's
+subject.
 """
 from __future__ import annotations
 
@@ -50,6 +51,7 @@ LIST = "list"
 _BULLETS = ("-", "•", "*", "–", "—", "·")
 _SKIP = {"the", "a", "an", "both", "either", "(", ")", "[", "]", '"', "“", "”"}
 _COORD = {"and", "or", ",", "&"}
+_PRONOUNS = {"they", "it", "we", "he", "she", "i", "you"}
 _NEXT_GERUND = re.compile(r",\s+(?:and\s+)?([a-z]+ing)\b")
 _PREPOSITIONS = {"with", "between", "among", "by", "from", "for", "on", "of", "to", "in", "against"}
 _MODALS = {"can", "could", "may", "might", "will", "would", "should", "must", "to", "shall"}
@@ -240,6 +242,12 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
     functions = sorted(functions, key=lambda m: m.start)
     orgs, functions = (orgs, [m.start for m in orgs]), (functions, [m.start for m in functions])
     sentences = [_Sentence(i, s, view, orgs, functions) for i, s in enumerate(segments)]
+    seg_starts = [s.seg.start for s in sentences]
+
+    def sentence_of(mention) -> _Sentence:
+        return sentences[max(0, bisect.bisect_right(seg_starts, mention.start) - 1)]
+
+    partner_lists = None     # built on first use: most documents never say "and its partners"
     links: list[Link] = []
     for sent in sentences:
         if sent.seg.kind in (HEADING, LEAD, QUESTION) or not sent.orgs and (
@@ -258,28 +266,10 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
             # subject; only the owner of an activity ("the efforts of J-CAT") acts too.
             sent.actors = [m for m in sent.orgs if roles[id(m)] == "agent"]
         linked: set[str] = set()
-        clauses = _relative_clauses(sent, cues) if own and len(sent.actors) > 1 else {}
-        for org in sent.actors:
-            for fn in own:
-                if org.start < fn.start and _passive_by(fn):
-                    continue     # "The PaCSON initiative is funded by ...": PaCSON receives the funds
-                if id(fn) in clauses:
-                    continue     # the relative clause's own organization does it (below)
-                if org.end <= fn.start and _negated(sent, org.end, fn.start, cues):
-                    continue     # "member states have not ratified the convention"
-                links.append(_link(org, fn, SENTENCE, sent))
-                linked.add(org.key)
-        for fn_id, (org, fn) in clauses.items():
-            links.append(_link(org, fn, SENTENCE, sent))
-            linked.add(org.key)
+        links += _sentence_links(sent, own, cues, linked)
         if own and (not sent.actors or verb_item) and lead_in is not None:
-            owner = lead_in
-            if not lead_in.actors and lead_in.words and lead_in.words[0] in cues.lead_in_pronouns \
-                    and lead_in.index > 0 and sentences[lead_in.index - 1].seg.kind in (BODY, ANSWER):
-                owner = sentences[lead_in.index - 1]     # "C-PROC assists ... This includes support for:"
-            for org in owner.actors:
-                for fn in own:
-                    links.append(_link(org, fn, LIST, sent, org_sentence=owner))
+            owner = _list_owner(sentences, lead_in, cues)
+            links += _pointed_links(owner.actors, own, LIST, sent, clause_start, cues, linked, lambda org: owner)
         if _opens_with(sent, clause_start, cues.example_openers, cues.example_firsts) and sent.index > 0:
             previous = _previous_body(sentences, sent.index)
             if previous is not None:
@@ -296,19 +286,67 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
             # ... Moreover, it participates in ...".
             sent.actors = list(antecedents)
         elif own and sent.actors:
-            antecedents = antecedents + _partners(sentences, sent, cues)
-        for org in antecedents:
-            for fn in own:
-                links.append(_link(org, fn, ANAPHORA, sent, org_sentence=sentences[_index_of(sentences, org)]))
+            if partner_lists is None:
+                partner_lists = _partner_lists(sentences, cues)
+            antecedents = antecedents + _partners(sent, partner_lists, cues)
+        links += _pointed_links(antecedents, own, ANAPHORA, sent, clause_start, cues, linked, sentence_of)
         if sent.seg.scope >= 0:
             scope = sentences[sent.seg.scope]
             method = QUESTION_METHOD if scope.seg.kind == QUESTION else HEADING_METHOD
             for org in sent.actors:
-                if org.key in linked:
-                    continue
+                if org.key in linked or own:
+                    continue     # its own sentence names functions (even denied ones): the heading's are not its
                 for fn in scope.functions:
-                    links.append(_link(org, fn, method, sent))
+                    links.append(_link(org, fn, method, sent, org_sentence=sentence_of(org)))
     return _unique(links)
+
+
+def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set) -> list[Link]:
+    """The sentence's actors and its own functions, each relative clause kept to its organization."""
+    out = []
+    clauses = _relative_clauses(sent, cues) if own and len(sent.actors) > 1 else {}
+    for org in sent.actors:
+        for fn in own:
+            if org.start < fn.start and _passive_by(fn):
+                continue     # "The PaCSON initiative is funded by ...": PaCSON receives the funds
+            if id(fn) in clauses:
+                continue     # the relative clause's own organization does it (below)
+            if org.end <= fn.start and _negated(sent, org.end, fn.start, cues):
+                continue     # "member states have not ratified the convention"
+            out.append(_link(org, fn, SENTENCE, sent))
+            linked.add(org.key)
+    for org, fn in clauses.values():
+        if not _negated(sent, org.end, fn.start, cues):
+            out.append(_link(org, fn, SENTENCE, sent))
+            linked.add(org.key)
+    return out
+
+
+def _pointed_links(orgs: list, own: list, method: str, sent: _Sentence, clause_start: int, cues: Cues,
+                   linked: set, sentence_of) -> list[Link]:
+    """Links to organizations named elsewhere (a list's lead-in, an antecedent), unless the
+    sentence denies it ("They have not funded projects")."""
+    if not orgs:
+        return []
+    starts = sent.token_starts
+    begin = starts[clause_start] if clause_start < len(starts) else sent.seg.start
+    out = []
+    for fn in own:
+        if _negated(sent, begin, fn.start, cues):
+            continue
+        for org in orgs:
+            out.append(_link(org, fn, method, sent, org_sentence=sentence_of(org)))
+            linked.add(org.key)
+    return out
+
+
+def _list_owner(sentences: list[_Sentence], lead_in: _Sentence, cues: Cues) -> _Sentence:
+    """The sentence whose organizations a list belongs to: its lead-in, or the sentence
+    before a lead-in opened by a pronoun ("C-PROC assists ... This includes support for:")."""
+    if not lead_in.actors and lead_in.words and lead_in.words[0] in cues.lead_in_pronouns \
+            and lead_in.index > 0 and sentences[lead_in.index - 1].seg.kind in (BODY, ANSWER):
+        return sentences[lead_in.index - 1]
+    return lead_in
 
 
 def _relative_clauses(sent: _Sentence, cues: Cues) -> dict:
@@ -350,8 +388,15 @@ def _negated(sent: _Sentence, start: int, end: int, cues: Cues) -> bool:
     text = sent.text
     base = sent.seg.start
     for match in cues.negation_re.finditer(text, start - base, end - base):
-        if not text[match.end():match.end() + 6].lower().lstrip().startswith("only"):
-            return True
+        if text[match.end():match.end() + 6].lower().lstrip().startswith("only"):
+            continue
+        # "ENISA, which was not established until 2004, provides training": the negation
+        # belongs to the relative clause, which closes before the function.
+        opened = max(text.rfind(", which", start - base, match.start()), text.rfind(", who", start - base,
+                                                                                  match.start()))
+        if opened >= 0 and "," in text[match.end():end - base]:
+            continue
+        return True
     return False
 
 
@@ -380,18 +425,11 @@ def _unique(links: list[Link]) -> list[Link]:
     return out
 
 
-def _index_of(sentences: list[_Sentence], mention) -> int:
-    for s in sentences:
-        if s.seg.start <= mention.start < s.seg.end:
-            return s.index
-    return 0
-
-
 def _clause_start(sent: _Sentence, cues: Cues) -> int:
     """Index of the first token of the clause proper, after leading adverbials and list markers."""
     i = 0
     words = sent.words
-    while i < len(words) and (words[i] in {"-", "•", "*", "–"} or (words[i].rstrip(".)").isdigit() and i == 0)):
+    while i < len(words) and (words[i] in _BULLETS or (words[i].rstrip(".)").isdigit() and i == 0)):
         i += 1
     for phrase in cues.leads_by_first.get(words[i], ()) if i < len(words) else ():
         if _starts_with(words, phrase, i):
@@ -413,6 +451,8 @@ def _after_reporting_verb(sent: _Sentence, start: int, cues: Cues) -> int:
             k += 1
             while k < len(words) and words[k] in {"that", ",", ":"}:
                 k += 1
+            if k < len(words) and words[k] in _PRONOUNS:
+                return start     # "The experts said they need training": the speakers, not an organization
             return k
     return start
 
@@ -476,13 +516,13 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
             j -= 2       # "the European Border and Coast Guard Agency (EBCG, also known as Frontex)"
             continue
         if word in _COORD:
-            if word == "," and not ((j - 1) in org_tokens or (j - 1 >= 0 and words[j - 1] in {")", "]"})) \
-                    and (not any(clause_start <= k < j for k in org_tokens) or _closes_opening_phrase(words, j,
-                                                                                              clause_start)):
-                # A comma closing an introductory phrase ("In 2020, the ITU ...", "Together
-                # with INTERPOL's partners, Kaspersky ..."), not one inside an enumeration
-                # after another organization's verb ("ENISA ensures flow between the CSIRTs
-                # Network, the EU-CyCLONe ...").
+            # A comma closing an introductory phrase ("In 2020, the ITU ...", "Working with
+            # ENISA, CERT-EU ...", "Together with INTERPOL's partners, Kaspersky ..."), not
+            # one inside an enumeration after another organization's verb ("ENISA ensures
+            # flow between the CSIRTs Network, the EU-CyCLONe ...").
+            if word == "," and (_closes_opening_phrase(words, j, clause_start) or
+                                not ((j - 1) in org_tokens or (j - 1 >= 0 and words[j - 1] in {")", "]"}))
+                                and not any(clause_start <= k < j for k in org_tokens)):
                 return "actor"
             j -= 1
             continue
@@ -551,8 +591,10 @@ _OPENING_PREPOSITIONS = {"together", "with", "in", "during", "through", "under",
 
 
 def _closes_opening_phrase(words: list[str], j: int, clause_start: int) -> bool:
-    """The comma at ``j`` is the first of a clause that opens with a preposition."""
-    return words[clause_start] in _OPENING_PREPOSITIONS and "," not in words[clause_start:j]
+    """The comma at ``j`` is the first of a clause that opens with a preposition or a gerund
+    ("Together with INTERPOL's partners, Kaspersky ...", "Working with ENISA, CERT-EU ...")."""
+    first = words[clause_start]
+    return (first in _OPENING_PREPOSITIONS or first.endswith("ing")) and "," not in words[clause_start:j]
 
 
 def _inside_partner_phrase(words: list[str], j: int, cues: Cues, org_tokens: set) -> bool:
@@ -580,9 +622,19 @@ def _reduced_relative(words: list[str], j: int, org_tokens: set) -> bool:
 def _after_partner_verb(words: list[str], j: int, cues: Cues) -> bool:
     """"with" right after a verb of working together ("cooperates closely with")."""
     k = j - 1
-    while k >= 0 and j - k <= 3 and (words[k].endswith("ly") or words[k] in {"together", "very", "also"}):
+    while k >= 0 and j - k <= 3 and _partner_adverb(words[k]):
         k -= 1      # "works very closely with"
+    if k >= 2 and words[k - 1] == "-":
+        return f"{words[k - 2]}-{words[k]}" in cues.partner_verbs     # "co-operates": three tokens
     return k >= 0 and words[k] in cues.partner_verbs
+
+
+def _partner_adverb(word: str) -> bool:
+    """A word that may stand between a partner verb and "with" ("very closely", "together")."""
+    return word.endswith("ly") or word in PARTNER_ADVERBS
+
+
+PARTNER_ADVERBS = ("very", "together", "also")
 
 
 def _own_functions(sent: _Sentence, cues: Cues) -> list:
@@ -707,9 +759,9 @@ def _lead_in(sentences: list[_Sentence], index: int) -> _Sentence | None:
 def _definite_antecedents(sentences: list[_Sentence], sent: _Sentence, start: int, heads: frozenset,
                           names: dict, cues: Cues) -> list:
     """"The Centre also trains ...": the last organization named with that head word, a few sentences back."""
-    words = sent.words[start:start + 2]
-    if len(words) < 2 or words[0] != "the" or words[1] not in heads | cues.definite_heads:
-        return []
+    words = sent.words[start:start + 3]
+    if len(words) < 2 or words[0] != "the" or words[1] not in heads | cues.definite_heads or words[2:] == ["of"]:
+        return []       # "The body of research on incident response ..." is no organization
     for earlier in reversed(sentences[max(0, sent.index - 6):sent.index]):
         for mention in reversed(earlier.orgs):
             if words[1] in mention.text.lower().split() or words[1] in names.get(mention.key, ()):
@@ -723,27 +775,45 @@ def _definite_antecedents(sentences: list[_Sentence], sent: _Sentence, start: in
     return []
 
 
-def _partners(sentences: list[_Sentence], sent: _Sentence, cues: Cues) -> list:
-    """"Microsoft and its partners obtained the authority ...": the organizations the
-    document lists as partners ("Its partners include FS-ISAC, ESET, NTT") act too."""
+_LIST_VERBS = {"include", "includes", "included", "are", "were", ":"}
+
+
+def _partner_lists(sentences: list[_Sentence], cues: Cues) -> dict:
+    """The organizations the document lists as someone's partners, by owner.
+
+    "ENISA's partners include CERT-EU" is ENISA's list (key: ENISA's key); "Its
+    partners include FS-ISAC, ESET" is the list of whoever "Its" means (key None).
+    Built once per document.
+    """
+    lists: dict = {}
+    for sent in sentences:
+        words = sent.words
+        for k in range(len(words) - 1):
+            if _singular(words[k]) not in cues.partner_nouns or words[k + 1] not in _LIST_VERBS:
+                continue
+            owner = None
+            if k >= 2 and words[k - 1] in cues.possessive:
+                before = sent.token_starts[k - 1]
+                owner = next((m.key for m in sent.orgs if m.end == before), None)
+            # "Symantec, a division of Broadcom": an owner named in apposition is no partner.
+            listed = [m for m in sent.orgs if m.start >= sent.token_starts[k + 1] and
+                      words[max(0, sent.token_at(m.start) - 1)] != "of"]
+            lists.setdefault(owner, []).extend(listed)
+            break
+    return lists
+
+
+def _partners(sent: _Sentence, lists: dict, cues: Cues) -> list:
+    """"Microsoft and its partners obtained the authority ...": the partners the document
+    lists for that organization (or for an unnamed "Its") act too."""
     words = sent.words
-    found = any(words[k] in {"its", "their"} and _singular(words[k + 1]) in cues.partner_nouns and
-                words[k - 1] in {"and", ","} for k in range(1, len(words) - 1))
-    if not found:
-        return []
-    listed = []
-    for other in sentences:
-        if other is sent:
-            continue
-        ow = other.words
-        for k in range(len(ow) - 1):
-            if _singular(ow[k]) in cues.partner_nouns and ow[k + 1] in {"include", "includes", "included", "are",
-                                                                         "were", ":"}:
-                # "Symantec, a division of Broadcom": an owner named in apposition is no partner.
-                listed += [m for m in other.orgs if m.start >= other.token_starts[k + 1] and
-                           ow[max(0, other.token_at(m.start) - 1)] != "of"]
-                break
-    return listed
+    for k in range(1, len(words) - 1):
+        if words[k] in {"its", "their"} and _singular(words[k + 1]) in cues.partner_nouns and \
+                words[k - 1] in {"and", ","}:
+            before = sent.token_starts[k - 1]
+            owner = next((m.key for m in reversed(sent.actors) if m.end <= before), None)
+            return list(lists.get(owner) or lists.get(None, ()))
+    return []
 
 
 def _singular(word: str) -> str:
@@ -754,20 +824,20 @@ def _singular(word: str) -> str:
     return word
 
 
-_COPULAS = {"is", "was", "seems", "seemed", "appears", "appeared", "remains", "becomes", "became"}
-_REFERENTIAL_AFTER_COPULA = {"a", "an", "the", "also", "responsible", "now", "still", "currently", "tasked",
-                             "mandated", "part", "one", "home", "based", "hosted", "run", "led", "funded"}
+_EXPLETIVE_VERBS = {"is", "was", "seems", "seemed", "appears", "appeared", "remains", "becomes", "became", "takes",
+                   "took", "will", "would", "may", "might", "can", "could", "should", "must", "has", "had"}
 
 
 def _singular_antecedent(sentences: list[_Sentence], sent: _Sentence, start: int, cues: Cues) -> list:
     """"It also cooperates closely with NATO", "Its mission is to ...": the one organization
     that acted in the sentence before. "It is important to ..." points nowhere."""
-    words = sent.words[start:start + 3]
+    words = sent.words[start:start + 2]
     if not words or words[0] not in cues.singular_anaphors:
         return []
     nxt = words[1] if len(words) > 1 else ""
-    if words[0] == "it" and nxt in _COPULAS and (len(words) < 3 or words[2] not in _REFERENTIAL_AFTER_COPULA):
-        return []
+    if words[0] == "it" and nxt in _EXPLETIVE_VERBS and \
+            any(w in {"to", "that"} for w in sent.words[start + 2:start + 9]):
+        return []       # "It is important to ...", "It takes years to build capacity"
     if words[0] == "its" and nxt not in cues.activity_nouns:
         return []       # "Its partners include ...": the partners act, not the owner
     # Only the sentence just before, and only if one organization acts there: after

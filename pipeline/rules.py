@@ -39,6 +39,10 @@ SHAPE_KEYS = {
     "generic_phrases", "non_org_heads", "non_org_names", "list_kinds", "list_openers", "examples",
 }
 PLACE_KEYS = {"countries", "regions", "examples"}
+# Linking lists compared token by token: a phrase there would never match.
+ONE_WORD_KEYS = {"actor_openers", "receiver_prepositions", "possessive_markers", "anaphor_heads", "partner_verbs",
+                 "kind_heads", "activity_nouns", "definite_heads", "lead_in_pronouns", "reporting_verbs",
+                 "partner_nouns", "singular_anaphors", "participant_nouns", "relative_pronouns"}
 LINKING_KEYS = {
     "actor_openers", "receiver_prepositions", "possessive_markers", "topic_cues",
     "other_agent_cues", "anaphors", "anaphor_heads", "example_openers", "example_markers", "partner_verbs", "kind_heads",
@@ -446,6 +450,12 @@ class _Checker:
                 out[key] = {str(k): (str(v) if v is not None else None) for k, v in value.items()}
             else:
                 out[key] = self._strings(path, data.key_lines.get(key, 1), value, key)
+                if key in ONE_WORD_KEYS:
+                    for word in out[key]:
+                        if len(word.split()) != 1:
+                            self.problem(path, data.key_lines.get(key, 1),
+                                         f"{key}: {word!r} is not one word (this list is compared word by word)",
+                                         "write one word per entry; phrases go in the lists that take them")
         return out
 
     def _examples(self, path: Path, entries: Any, required: bool, owner: str | None = None) -> list[Example]:
