@@ -184,6 +184,7 @@ class _Sentence:
         self._org_tokens = None
         self._own = None
         self.actors: list = []
+        self.agents: set = set()       # ids of actors that own an activity ("the World Bank's work")
         self._words = None
 
     def _read_tokens(self) -> None:
@@ -258,6 +259,7 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
         own = _own_functions(sent, cues)
         roles = {id(m): role(sent, m, clause_start, cues) for m in sent.orgs}
         sent.actors = [m for m in sent.orgs if roles[id(m)] in ("actor", "agent")]
+        sent.agents = {id(m) for m in sent.orgs if roles[id(m)] == "agent"}
         lead_in = _lead_in(sentences, sent.index) if own and _is_list_item(sentences, sent.index) else None
         verb_item = lead_in is not None and bool(lead_in.actors) and _verb_initial(sent, clause_start)
         if verb_item:
@@ -309,6 +311,8 @@ def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set) -> list
         for fn in own:
             if org.start < fn.start and _passive_by(fn):
                 continue     # "The PaCSON initiative is funded by ...": PaCSON receives the funds
+            if fn.start < org.start and id(org) in sent.agents:
+                continue     # "The workshop discussed the role of the World Bank in financing ...": after it only
             if id(fn) in clauses:
                 continue     # the relative clause's own organization does it (below)
             if org.end <= fn.start and _negated(sent, org.end, fn.start, cues):
