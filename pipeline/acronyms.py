@@ -63,8 +63,9 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["Definition", "find_definition_spans", "find_definitions"]
 
@@ -376,29 +377,58 @@ def _align(
     characters (from the right) are matched, holding (score, end of the word with the
     rightmost match). Cost: O(letters in the window x characters in the short form).
     """
-    window = text[lo:hi].lower()
+    segment = text[lo:hi]
+    window = segment.lower()
     if any(char not in window for char in chars if not char.isdigit()):
         return None  # cheap exit for most brackets
     m = len(chars)
     wanted: dict[str, list[int]] = {}
     for index in range(m):  # k = m - 1 - index, so each list is in descending k order
         wanted.setdefault(chars[index], []).append(m - 1 - index)
+    words = list(_WORD.finditer(text, lo, hi))
+    # Only positions holding a wanted character do anything; in ASCII text lower-casing
+    # keeps positions, so one regex pass over the window finds them all ("hits").
+    hits: list[int] | None = None
+    if segment.isascii():
+        hits = [match.start() for match in _char_class(chars).finditer(window)]
+        if 0 in initials:
+            # Every alignment starts on a word initial that holds the first character
+            # (or on a number word): words left of the leftmost such word cannot
+            # contribute, and the scan from the right may stop there.
+            first = chars[0]
+            for index, word in enumerate(words):
+                if window[word.start() - lo] == first or word.group().lower() in _NUMBER_WORDS:
+                    del words[:index]
+                    break
+            else:
+                return None
+    cursor = len(hits) - 1 if hits is not None else -1
     best: list[State | None] = [None] * m
     best[0] = (0, -1)
     result: _Alignment | None = None
     trailing = 0  # content words after the last match
-    for word in reversed(list(_WORD.finditer(text, lo, hi))):
+    for word in reversed(words):
         ws, we = word.span()
         token = word.group()
         lowered: str | list[str] = token.lower()
-        if len(lowered) != len(token):  # a letter whose lower case is two characters
-            lowered = [char.lower() for char in token]
+        offsets: Iterable[int]
+        if hits is not None:  # this word's hits, right to left
+            base = ws - lo
+            mine: list[int] = []
+            while cursor >= 0 and hits[cursor] >= base:
+                mine.append(hits[cursor] - base)
+                cursor -= 1
+            offsets = mine
+        else:
+            if len(lowered) != len(token):  # a letter whose lower case is two characters
+                lowered = [char.lower() for char in token]
+            offsets = range(len(token) - 1, -1, -1)
         fresh = best  # states that have not used this word yet
         touched: list[State | None] = [None] * m
         numeral = _NUMBER_WORDS.get(token.lower())
         before_initial: list[State | None] | None = None
         function = token in _FUNCTION_WORDS and _stands_alone(text, ws, we)
-        for offset in range(len(token) - 1, -1, -1):
+        for offset in offsets:
             at_initial = offset == 0
             if at_initial and numeral is not None:
                 before_initial = [_better(f, t) for f, t in zip(fresh, touched)]
@@ -419,6 +449,8 @@ def _align(
                 candidate = _Alignment(score, ws + offset, end)
                 if result is None or _rank(candidate) > _rank(result):
                     result = candidate
+        if numeral is not None and before_initial is None:
+            before_initial = [_better(f, t) for f, t in zip(fresh, touched)]  # no hit at 0
         if before_initial is not None and numeral is not None:
             # A number word stands for its digits: "Group of Twenty (G20)".
             size = len(numeral)
@@ -442,6 +474,16 @@ def _align(
             for k in range(1, m)
         ]
     return result
+
+
+@lru_cache(maxsize=4096)
+def _char_class_of(chars: str) -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(char) for char in chars) + "]")
+
+
+def _char_class(chars: list[str]) -> re.Pattern[str]:
+    """A compiled character class of a short form's characters, built once per set."""
+    return _char_class_of("".join(sorted(set(chars))))
 
 
 def _long_start(text: str, token_start: int, matched: int, first: str) -> int:
@@ -530,10 +572,30 @@ def _match_tokens(
     ("International Criminal Police Organization (INTERPOL)"). A bracket glued to a
     word ("clozapine(CLP)") must find the short form's last letter in that word, or
     "couplings J(eff)" would define "eff".
+
+    The answer depends only on the short form and on the text from one character
+    before the first token to one after ``end`` (word and quote boundaries look that
+    far), so it is computed on that slice and cached: the same "Name (ACR)" recurs
+    across a corpus, and alignment is the costliest step here.
     """
     if not tokens:
         return None
-    short_text = text[short[0] : short[1]]
+    offset = tokens[0][0] - 1 if tokens[0][0] > 0 else 0
+    found = _match_context(
+        text[short[0] : short[1]],
+        text[offset : end + 1],
+        tuple((start - offset, stop - offset) for start, stop in tokens),
+        end - offset,
+        attached,
+    )
+    return None if found is None else (found[0] + offset, found[1] + offset)
+
+
+@lru_cache(maxsize=8192)
+def _match_context(
+    short_text: str, text: str, tokens: tuple[Span, ...], end: int, attached: bool
+) -> Span | None:
+    """:func:`_match_tokens` on a slice of the text, with offsets into the slice."""
     chars = _alnum(short_text)
     if len(chars) == 1:
         return _match_letter(text, short_text, tokens[-1], end)
