@@ -104,6 +104,12 @@ _POSSESSIVE = re.compile(r"['\u2019]s$")
 _ROMAN = re.compile(r"[ivx]+")
 _ROMAN_UPPER = re.compile(r"[IVX]+")
 _LABEL = re.compile(r"\d+[a-z]")  # numbered items such as compounds "(2b)"
+# Compiled once here: re's own cache holds 512 patterns and is evicted in bulk use.
+_INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+_LETTER_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_COMPOUND_SPLIT = re.compile(r"[-/]")
+_CAPS_ACRONYM = re.compile(r"[A-Z]{3,10}")
 _OPEN_QUOTES = "\"'\u201c\u2018\u00ab"
 _CLOSE_QUOTES = "\"'\u201d\u2019\u00bb"
 _CLAUSE_END = ".,;:!?"
@@ -221,7 +227,7 @@ def _ends_clause(token: str) -> bool:
     if token[-1] != ".":
         return True
     body = token.rstrip(".")
-    if re.fullmatch(r"(?:[A-Z]\.)*[A-Z]", body):
+    if _INITIALS.fullmatch(body):
         return False
     return body.lower() not in _DOTTED
 
@@ -242,15 +248,21 @@ def _tokens_before(text: str, end: int, limit: int) -> list[Span]:
     closers: list[int] = []  # closing brackets not yet matched, innermost last
     cut = None
     for match in _TOKEN.finditer(backwards):
-        start, stop = end - match.end(), end - match.start()
+        first, last = match.span()
+        start, stop = end - last, end - first
         if start == lo and lo > 0 and not text[lo - 1].isspace():
             break  # cut by the window: not a whole token
         if stop - start > MAX_TOKEN or len(tokens) >= limit:
             break
         token = text[start:stop]
-        if _ends_clause(token) or text.count("\n", stop, tokens[-1][0] if tokens else end) > 1:
-            break  # a clause end, or a blank line between paragraphs
-        if "(" in token or ")" in token or "[" in token or "]" in token:
+        if token[-1] in _CLAUSE_END and _ends_clause(token):
+            break  # a clause end
+        gap_end = tokens[-1][0] if tokens else end
+        if gap_end - stop > 1 and text.count("\n", stop, gap_end) > 1:
+            break  # a blank line between paragraphs
+        if not token.isalnum() and (
+            "(" in token or ")" in token or "[" in token or "]" in token
+        ):  # most tokens are plain words
             for pos in range(stop - 1, start - 1, -1):
                 char = text[pos]
                 if char in ")]":
@@ -387,10 +399,18 @@ def _align(
         wanted.setdefault(chars[index], []).append(m - 1 - index)
     words = list(_WORD.finditer(text, lo, hi))
     # Only positions holding a wanted character do anything; in ASCII text lower-casing
-    # keeps positions, so one regex pass over the window finds them all ("hits").
+    # keeps positions, so str.find over the window finds them all ("hits").
     hits: list[int] | None = None
     if segment.isascii():
-        hits = [match.start() for match in _char_class(chars).finditer(window)]
+        hits = []
+        for char in wanted:
+            if len(char) != 1:
+                continue  # "i̇" (from "İ") is never in ASCII text
+            pos = window.find(char)
+            while pos >= 0:
+                hits.append(pos)
+                pos = window.find(char, pos + 1)
+        hits.sort()
         if 0 in initials:
             # Every alignment starts on a word initial that holds the first character
             # (or on a number word): words left of the leftmost such word cannot
@@ -476,16 +496,6 @@ def _align(
     return result
 
 
-@lru_cache(maxsize=4096)
-def _char_class_of(chars: str) -> re.Pattern[str]:
-    return re.compile("[" + "".join(re.escape(char) for char in chars) + "]")
-
-
-def _char_class(chars: list[str]) -> re.Pattern[str]:
-    """A compiled character class of a short form's characters, built once per set."""
-    return _char_class_of("".join(sorted(set(chars))))
-
-
 def _long_start(text: str, token_start: int, matched: int, first: str) -> int:
     """Where the long form begins, given where its first letter matched in a token.
 
@@ -503,7 +513,7 @@ def _long_start(text: str, token_start: int, matched: int, first: str) -> int:
         # Only punctuation before the match: keep a bracket ("(AIDS)-related complex",
         # "(+/-)-3-...") so the long form stays balanced; drop '"' or "/".
         return token_start if any(char in "([" for char in prefix) else matched
-    runs = re.findall(r"[^\W\d_]+", prefix)
+    runs = _LETTER_RUN.findall(prefix)
     if all(len(run) == 1 or run.lower() in _DESCRIPTORS for run in runs):
         return token_start
     if head.group()[0].lower() == first:
@@ -531,8 +541,22 @@ def _quote_closes(text: str, start: int, end: int) -> bool:
 
 
 def _contains_word(long: str, short: str) -> bool:
-    pattern = r"(?<![^\W_])" + re.escape(short) + r"(?![^\W_])"
-    return re.search(pattern, long) is not None
+    """Does ``short`` occur in ``long`` with no letter or digit right before or after it?
+
+    ("[^\\W_]" in re is exactly str.isalnum.) A find loop rather than a regex per short
+    form, which would be compiled anew for almost every bracket.
+    """
+    if not short:
+        return True
+    size = len(short)
+    pos = long.find(short)
+    while pos >= 0:
+        if (pos == 0 or not long[pos - 1].isalnum()) and (
+            pos + size == len(long) or not long[pos + size].isalnum()
+        ):
+            return True
+        pos = long.find(short, pos + 1)
+    return False
 
 
 def _acceptable(short: str, long: str) -> bool:
@@ -615,7 +639,7 @@ def _match_letter(text: str, letter: str, token: Span, end: int) -> Span | None:
     """A one-letter short form is defined only by one word that starts with it."""
     start, stop = _trim_long(text, token[0], end)
     word = text[start:stop]
-    if len(word) < 3 or not re.fullmatch(r"[^\W\d_]+(?:-[^\W\d_]+)*", word):
+    if len(word) < 3 or not _LETTER_WORD.fullmatch(word):
         return None
     if word[0].lower() != letter.lower() or word.lower() in _FUNCTION_WORDS:
         return None
@@ -628,7 +652,7 @@ def _align_compound(short: str, text: str, lo: int, hi: int) -> _Alignment | Non
     Both parts must start on word initials ("Indian Computer Emergency Response Team
     (CERT-In)"), which keeps this from matching letters scattered inside words.
     """
-    parts = re.split(r"[-/]", short)
+    parts = _COMPOUND_SPLIT.split(short)
     if len(parts) != 2 or not all(_alnum(part) for part in parts):
         return None
     first, second = _alnum(parts[0]), _alnum(parts[1])
@@ -640,16 +664,19 @@ def _align_compound(short: str, text: str, lo: int, hi: int) -> _Alignment | Non
 
 
 def _capitalized(token: str) -> bool:
-    return token[:1].isupper() and any(char.isalpha() for char in token)
+    first = token[:1]
+    return first.isupper() and (first.isalpha() or any(char.isalpha() for char in token))
 
 
 def _name_like(text: str, start: int, end: int) -> bool:
     """Is text[start:end] a title-case name with at least two capitalized words?"""
-    words = text[start:end].split()
-    capitals = [word for word in words if _capitalized(word)]
-    return len(capitals) >= 2 and all(
-        _capitalized(word) or word.lower() in _NAME_CONNECTORS for word in words
-    )
+    capitals = 0
+    for word in text[start:end].split():  # one pass: each word is capitalized or a connector
+        if _capitalized(word):
+            capitals += 1
+        elif word.lower() not in _NAME_CONNECTORS:
+            return False
+    return capitals >= 2
 
 
 def _extend_name(text: str, start: int, clause: list[Span], opens_clause: bool) -> int:
@@ -701,7 +728,7 @@ def _name_fallback(text: str, short: Span, name: Span) -> Span | None:
     at least half of them, occur in the acronym.
     """
     short_text = text[short[0] : short[1]]
-    if not re.fullmatch(r"[A-Z]{3,10}", short_text):
+    if not _CAPS_ACRONYM.fullmatch(short_text):
         return None
     start, end = _trim_long(text, *name)
     if not _name_like(text, start, end):
