@@ -63,8 +63,9 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["Definition", "find_definition_spans", "find_definitions"]
 
@@ -103,6 +104,12 @@ _POSSESSIVE = re.compile(r"['\u2019]s$")
 _ROMAN = re.compile(r"[ivx]+")
 _ROMAN_UPPER = re.compile(r"[IVX]+")
 _LABEL = re.compile(r"\d+[a-z]")  # numbered items such as compounds "(2b)"
+# Compiled once here: re's own cache holds 512 patterns and is evicted in bulk use.
+_INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+_LETTER_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_COMPOUND_SPLIT = re.compile(r"[-/]")
+_CAPS_ACRONYM = re.compile(r"[A-Z]{3,10}")
 _OPEN_QUOTES = "\"'\u201c\u2018\u00ab"
 _CLOSE_QUOTES = "\"'\u201d\u2019\u00bb"
 _CLAUSE_END = ".,;:!?"
@@ -220,7 +227,7 @@ def _ends_clause(token: str) -> bool:
     if token[-1] != ".":
         return True
     body = token.rstrip(".")
-    if re.fullmatch(r"(?:[A-Z]\.)*[A-Z]", body):
+    if _INITIALS.fullmatch(body):
         return False
     return body.lower() not in _DOTTED
 
@@ -241,15 +248,21 @@ def _tokens_before(text: str, end: int, limit: int) -> list[Span]:
     closers: list[int] = []  # closing brackets not yet matched, innermost last
     cut = None
     for match in _TOKEN.finditer(backwards):
-        start, stop = end - match.end(), end - match.start()
+        first, last = match.span()
+        start, stop = end - last, end - first
         if start == lo and lo > 0 and not text[lo - 1].isspace():
             break  # cut by the window: not a whole token
         if stop - start > MAX_TOKEN or len(tokens) >= limit:
             break
         token = text[start:stop]
-        if _ends_clause(token) or text.count("\n", stop, tokens[-1][0] if tokens else end) > 1:
-            break  # a clause end, or a blank line between paragraphs
-        if "(" in token or ")" in token or "[" in token or "]" in token:
+        if token[-1] in _CLAUSE_END and _ends_clause(token):
+            break  # a clause end
+        gap_end = tokens[-1][0] if tokens else end
+        if gap_end - stop > 1 and text.count("\n", stop, gap_end) > 1:
+            break  # a blank line between paragraphs
+        if not token.isalnum() and (
+            "(" in token or ")" in token or "[" in token or "]" in token
+        ):  # most tokens are plain words
             for pos in range(stop - 1, start - 1, -1):
                 char = text[pos]
                 if char in ")]":
@@ -376,29 +389,66 @@ def _align(
     characters (from the right) are matched, holding (score, end of the word with the
     rightmost match). Cost: O(letters in the window x characters in the short form).
     """
-    window = text[lo:hi].lower()
+    segment = text[lo:hi]
+    window = segment.lower()
     if any(char not in window for char in chars if not char.isdigit()):
         return None  # cheap exit for most brackets
     m = len(chars)
     wanted: dict[str, list[int]] = {}
     for index in range(m):  # k = m - 1 - index, so each list is in descending k order
         wanted.setdefault(chars[index], []).append(m - 1 - index)
+    words = list(_WORD.finditer(text, lo, hi))
+    # Only positions holding a wanted character do anything; in ASCII text lower-casing
+    # keeps positions, so str.find over the window finds them all ("hits").
+    hits: list[int] | None = None
+    if segment.isascii():
+        hits = []
+        for char in wanted:
+            if len(char) != 1:
+                continue  # "i̇" (from "İ") is never in ASCII text
+            pos = window.find(char)
+            while pos >= 0:
+                hits.append(pos)
+                pos = window.find(char, pos + 1)
+        hits.sort()
+        if 0 in initials:
+            # Every alignment starts on a word initial that holds the first character
+            # (or on a number word): words left of the leftmost such word cannot
+            # contribute, and the scan from the right may stop there.
+            first = chars[0]
+            for index, word in enumerate(words):
+                if window[word.start() - lo] == first or word.group().lower() in _NUMBER_WORDS:
+                    del words[:index]
+                    break
+            else:
+                return None
+    cursor = len(hits) - 1 if hits is not None else -1
     best: list[State | None] = [None] * m
     best[0] = (0, -1)
     result: _Alignment | None = None
     trailing = 0  # content words after the last match
-    for word in reversed(list(_WORD.finditer(text, lo, hi))):
+    for word in reversed(words):
         ws, we = word.span()
         token = word.group()
         lowered: str | list[str] = token.lower()
-        if len(lowered) != len(token):  # a letter whose lower case is two characters
-            lowered = [char.lower() for char in token]
+        offsets: Iterable[int]
+        if hits is not None:  # this word's hits, right to left
+            base = ws - lo
+            mine: list[int] = []
+            while cursor >= 0 and hits[cursor] >= base:
+                mine.append(hits[cursor] - base)
+                cursor -= 1
+            offsets = mine
+        else:
+            if len(lowered) != len(token):  # a letter whose lower case is two characters
+                lowered = [char.lower() for char in token]
+            offsets = range(len(token) - 1, -1, -1)
         fresh = best  # states that have not used this word yet
         touched: list[State | None] = [None] * m
         numeral = _NUMBER_WORDS.get(token.lower())
         before_initial: list[State | None] | None = None
         function = token in _FUNCTION_WORDS and _stands_alone(text, ws, we)
-        for offset in range(len(token) - 1, -1, -1):
+        for offset in offsets:
             at_initial = offset == 0
             if at_initial and numeral is not None:
                 before_initial = [_better(f, t) for f, t in zip(fresh, touched)]
@@ -419,6 +469,8 @@ def _align(
                 candidate = _Alignment(score, ws + offset, end)
                 if result is None or _rank(candidate) > _rank(result):
                     result = candidate
+        if numeral is not None and before_initial is None:
+            before_initial = [_better(f, t) for f, t in zip(fresh, touched)]  # no hit at 0
         if before_initial is not None and numeral is not None:
             # A number word stands for its digits: "Group of Twenty (G20)".
             size = len(numeral)
@@ -461,7 +513,7 @@ def _long_start(text: str, token_start: int, matched: int, first: str) -> int:
         # Only punctuation before the match: keep a bracket ("(AIDS)-related complex",
         # "(+/-)-3-...") so the long form stays balanced; drop '"' or "/".
         return token_start if any(char in "([" for char in prefix) else matched
-    runs = re.findall(r"[^\W\d_]+", prefix)
+    runs = _LETTER_RUN.findall(prefix)
     if all(len(run) == 1 or run.lower() in _DESCRIPTORS for run in runs):
         return token_start
     if head.group()[0].lower() == first:
@@ -489,8 +541,22 @@ def _quote_closes(text: str, start: int, end: int) -> bool:
 
 
 def _contains_word(long: str, short: str) -> bool:
-    pattern = r"(?<![^\W_])" + re.escape(short) + r"(?![^\W_])"
-    return re.search(pattern, long) is not None
+    """Does ``short`` occur in ``long`` with no letter or digit right before or after it?
+
+    ("[^\\W_]" in re is exactly str.isalnum.) A find loop rather than a regex per short
+    form, which would be compiled anew for almost every bracket.
+    """
+    if not short:
+        return True
+    size = len(short)
+    pos = long.find(short)
+    while pos >= 0:
+        if (pos == 0 or not long[pos - 1].isalnum()) and (
+            pos + size == len(long) or not long[pos + size].isalnum()
+        ):
+            return True
+        pos = long.find(short, pos + 1)
+    return False
 
 
 def _acceptable(short: str, long: str) -> bool:
@@ -530,10 +596,30 @@ def _match_tokens(
     ("International Criminal Police Organization (INTERPOL)"). A bracket glued to a
     word ("clozapine(CLP)") must find the short form's last letter in that word, or
     "couplings J(eff)" would define "eff".
+
+    The answer depends only on the short form and on the text from one character
+    before the first token to one after ``end`` (word and quote boundaries look that
+    far), so it is computed on that slice and cached: the same "Name (ACR)" recurs
+    across a corpus, and alignment is the costliest step here.
     """
     if not tokens:
         return None
-    short_text = text[short[0] : short[1]]
+    offset = tokens[0][0] - 1 if tokens[0][0] > 0 else 0
+    found = _match_context(
+        text[short[0] : short[1]],
+        text[offset : end + 1],
+        tuple((start - offset, stop - offset) for start, stop in tokens),
+        end - offset,
+        attached,
+    )
+    return None if found is None else (found[0] + offset, found[1] + offset)
+
+
+@lru_cache(maxsize=8192)
+def _match_context(
+    short_text: str, text: str, tokens: tuple[Span, ...], end: int, attached: bool
+) -> Span | None:
+    """:func:`_match_tokens` on a slice of the text, with offsets into the slice."""
     chars = _alnum(short_text)
     if len(chars) == 1:
         return _match_letter(text, short_text, tokens[-1], end)
@@ -553,7 +639,7 @@ def _match_letter(text: str, letter: str, token: Span, end: int) -> Span | None:
     """A one-letter short form is defined only by one word that starts with it."""
     start, stop = _trim_long(text, token[0], end)
     word = text[start:stop]
-    if len(word) < 3 or not re.fullmatch(r"[^\W\d_]+(?:-[^\W\d_]+)*", word):
+    if len(word) < 3 or not _LETTER_WORD.fullmatch(word):
         return None
     if word[0].lower() != letter.lower() or word.lower() in _FUNCTION_WORDS:
         return None
@@ -566,7 +652,7 @@ def _align_compound(short: str, text: str, lo: int, hi: int) -> _Alignment | Non
     Both parts must start on word initials ("Indian Computer Emergency Response Team
     (CERT-In)"), which keeps this from matching letters scattered inside words.
     """
-    parts = re.split(r"[-/]", short)
+    parts = _COMPOUND_SPLIT.split(short)
     if len(parts) != 2 or not all(_alnum(part) for part in parts):
         return None
     first, second = _alnum(parts[0]), _alnum(parts[1])
@@ -578,16 +664,19 @@ def _align_compound(short: str, text: str, lo: int, hi: int) -> _Alignment | Non
 
 
 def _capitalized(token: str) -> bool:
-    return token[:1].isupper() and any(char.isalpha() for char in token)
+    first = token[:1]
+    return first.isupper() and (first.isalpha() or any(char.isalpha() for char in token))
 
 
 def _name_like(text: str, start: int, end: int) -> bool:
     """Is text[start:end] a title-case name with at least two capitalized words?"""
-    words = text[start:end].split()
-    capitals = [word for word in words if _capitalized(word)]
-    return len(capitals) >= 2 and all(
-        _capitalized(word) or word.lower() in _NAME_CONNECTORS for word in words
-    )
+    capitals = 0
+    for word in text[start:end].split():  # one pass: each word is capitalized or a connector
+        if _capitalized(word):
+            capitals += 1
+        elif word.lower() not in _NAME_CONNECTORS:
+            return False
+    return capitals >= 2
 
 
 def _extend_name(text: str, start: int, clause: list[Span], opens_clause: bool) -> int:
@@ -639,7 +728,7 @@ def _name_fallback(text: str, short: Span, name: Span) -> Span | None:
     at least half of them, occur in the acronym.
     """
     short_text = text[short[0] : short[1]]
-    if not re.fullmatch(r"[A-Z]{3,10}", short_text):
+    if not _CAPS_ACRONYM.fullmatch(short_text):
         return None
     start, end = _trim_long(text, *name)
     if not _name_like(text, start, end):
