@@ -44,13 +44,10 @@ ONE_WORD_KEYS = {"actor_openers", "receiver_prepositions", "possessive_markers",
                  "kind_heads", "activity_nouns", "definite_heads", "lead_in_pronouns", "reporting_verbs",
                  "partner_nouns", "singular_anaphors", "participant_nouns", "relative_pronouns"}
 LINKING_KEYS = {
-    "actor_openers", "receiver_prepositions", "possessive_markers", "topic_cues",
-    "other_agent_cues", "anaphors", "anaphor_heads", "example_openers", "example_markers", "partner_verbs", "kind_heads",
-    "activity_nouns", "definite_heads", "lead_in_pronouns", "reporting_verbs", "partner_nouns",
-    "singular_anaphors", "participant_nouns", "relative_pronouns",
-    "negations",
-    "question_markers",
-    "answer_markers", "lead_adverbials", "examples",
+    "actor_openers", "receiver_prepositions", "possessive_markers", "topic_cues", "other_agent_cues", "negations",
+    "anaphors", "anaphor_heads", "singular_anaphors", "definite_heads", "example_openers", "example_markers",
+    "partner_verbs", "partner_nouns", "participant_nouns", "kind_heads", "activity_nouns", "relative_pronouns",
+    "lead_in_pronouns", "reporting_verbs", "question_markers", "answer_markers", "lead_adverbials", "examples",
 }
 
 

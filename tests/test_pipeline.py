@@ -4,7 +4,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -12,7 +11,7 @@ import pytest
 
 from pipeline.cli import main
 from pipeline.write import read_metadata
-from tests.conftest import DATA, RAW, ROOT, RULES
+from tests.conftest import RAW, ROOT, RULES
 
 TABLES = ("documents", "mentions", "organizations", "org_functions")
 
