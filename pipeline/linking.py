@@ -186,6 +186,8 @@ class _Sentence:
         self.actors: list = []
         self.agents: set = set()       # ids of actors that own an activity ("the World Bank's work")
         self._words = None
+        self._list_item = None         # computed once: every later item of a list asks again
+        self._negatable = None         # holds a negation's first word
 
     def _read_tokens(self) -> None:
         view = self._view
@@ -387,7 +389,9 @@ def _relative_clauses(sent: _Sentence, cues: Cues) -> dict:
 
 def _negated(sent: _Sentence, start: int, end: int, cues: Cues) -> bool:
     """A negation between two offsets of the sentence ("has not ratified"; not "not only")."""
-    if cues.negation_re is None or cues.negation_firsts.isdisjoint(sent.words):
+    if sent._negatable is None:
+        sent._negatable = cues.negation_re is not None and not cues.negation_firsts.isdisjoint(sent.words)
+    if not sent._negatable:
         return False
     text = sent.text
     base = sent.seg.start
@@ -717,6 +721,13 @@ def _previous_body(sentences: list[_Sentence], index: int) -> _Sentence | None:
 def _is_list_item(sentences: list[_Sentence], index: int) -> bool:
     """A bulleted line, a paragraph ending in ";" (an item of a list written as
     paragraphs: "Facilitating information sharing ...;"), or the last such item."""
+    sent = sentences[index]
+    if sent._list_item is None:
+        sent._list_item = _list_item(sentences, index)
+    return sent._list_item
+
+
+def _list_item(sentences: list[_Sentence], index: int) -> bool:
     text = sentences[index].text.strip()
     if text.startswith(_BULLETS) or text.endswith((";", "; and", "; or")):
         return True
