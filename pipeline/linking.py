@@ -803,8 +803,10 @@ def _partner_lists(sentences: list[_Sentence], cues: Cues) -> dict:
     lists: dict = {}
     for sent in sentences:
         words = sent.words
+        if _LIST_VERBS.isdisjoint(words):
+            continue
         for k in range(len(words) - 1):
-            if _singular(words[k]) not in cues.partner_nouns or words[k + 1] not in _LIST_VERBS:
+            if words[k + 1] not in _LIST_VERBS or _singular(words[k]) not in cues.partner_nouns:
                 continue
             owner = None
             if k >= 2 and words[k - 1] in cues.possessive:

@@ -197,23 +197,14 @@ class AnchoredMatcher:
                 candidates = numpy.flatnonzero(sentence_bits.any(axis=1))
                 masks = index.pattern_masks
                 runs = ((sentence_bits[candidates, None, :] & masks) == masks).all(axis=2)  # sentences x patterns
-                first, last = index.edges(bits, starts, candidates)
-                sentence_starts, sentence_ends, rows = starts.tolist(), ends.tolist(), candidates.tolist()
                 # (sentence, pattern) pairs in sentence order, then pattern order: the order of the spans.
-                for c, p in numpy.argwhere(runs).tolist():
-                    start, end = sentence_starts[rows[c]], sentence_ends[rows[c]] + 1
+                pairs = numpy.argwhere(runs)
+                lo, hi = index.windows(bits, starts, ends, candidates, pairs)
+                keep = numpy.flatnonzero(lo < hi)
+                for p, lo_, hi_ in zip(pairs[keep, 1].tolist(), lo[keep].tolist(), hi[keep].tolist()):
                     pattern = self.patterns[p]
-                    lo, hi = start, end
-                    edge = index.pattern_edges[p]
-                    if edge is not None:
-                        # Every match lies within `before` tokens of the first token that can be its first
-                        # required one, and `after` tokens of the last that can be its last required one.
-                        lo = max(start, first[c][edge[0]] - pattern.before)
-                        hi = min(end, last[c][edge[1]] + 1 + pattern.after)
-                        if lo >= hi:
-                            continue
-                    for _, s, e in pattern.matcher(doc[lo:hi]):
-                        found[pattern.key].append(Span(doc, lo + s, lo + e, label=pattern.label,
+                    for _, s, e in pattern.matcher(doc[lo_:hi_]):
+                        found[pattern.key].append(Span(doc, lo_ + s, lo_ + e, label=pattern.label,
                                                        span_id=pattern.id, kb_id=pattern.rule_id))
         for key, spans in found.items():
             doc.spans[key] = spans
@@ -266,18 +257,19 @@ class AnchoredMatcher:
         strings = self.nlp.vocab.strings
         # The bits whose first and last positions in a sentence bound where a pattern can match.
         edge_bits: dict[int, int] = {}
-        pattern_edges = []
+        edge_first, edge_last, before, after = [], [], [], []
         for p in self.patterns:
-            if p.requires and p.before is not None and p.after is not None:
-                pattern_edges.append((edge_bits.setdefault(bit_of[p.requires[0]], len(edge_bits)),
-                                      edge_bits.setdefault(bit_of[p.requires[-1]], len(edge_bits))))
-            else:
-                pattern_edges.append(None)
+            bounded = p.requires and p.before is not None and p.after is not None
+            edge_first.append(edge_bits.setdefault(bit_of[p.requires[0]], len(edge_bits)) if bounded else -1)
+            edge_last.append(edge_bits.setdefault(bit_of[p.requires[-1]], len(edge_bits)) if bounded else -1)
+            before.append(p.before if bounded else 0)
+            after.append(p.after if bounded else 0)
         self._index = _AnchorIndex(
             lookup=lookup,
             pattern_masks=numpy.array([mask(bit_of[need] for need in p.requires) for p in self.patterns]),
             stops=numpy.array([strings[s] for s in (".", "!", "?", ";")], dtype=numpy.uint64),
-            edge_bits=tuple(edge_bits), pattern_edges=tuple(pattern_edges))
+            edge_bits=tuple(edge_bits), edge_first=numpy.array(edge_first), edge_last=numpy.array(edge_last),
+            before=numpy.array(before), after=numpy.array(after))
         return self._index
 
 
@@ -294,20 +286,35 @@ class _AnchorIndex:
     pattern_masks: object       # patterns x words: the bits each pattern requires
     stops: object               # hashes of the sentence-ending punctuation
     edge_bits: tuple = ()       # requirement bits whose positions bound a pattern's matches
-    pattern_edges: tuple = ()   # per pattern: (column of its first, of its last required token) in edges(), or None
+    edge_first: object = None   # per pattern: its first required token's column among edge_bits, or -1 if unbounded
+    edge_last: object = None    # per pattern: the same for its last required token
+    before: object = None       # per pattern: the most tokens it holds before its first required token
+    after: object = None        # per pattern: the most after its last
 
-    def edges(self, bits, starts, rows) -> tuple[list, list]:
-        """Per sentence in ``rows``, per edge bit: the first and last token holding it (``n`` and -1 if none)."""
-        if not self.edge_bits:
-            return [[] for _ in rows], [[] for _ in rows]
+    def windows(self, bits, starts, ends, rows, pairs) -> tuple:
+        """Token windows [lo, hi) where each (candidate sentence, pattern) pair in ``pairs`` can match.
+
+        A pattern with edges matches within ``before`` tokens of the first token of
+        its sentence that can be its first required token, and ``after`` tokens of
+        the last that can be its last one; a pattern without edges gets the whole
+        sentence. ``rows`` maps candidate numbers to sentence numbers.
+        """
+        sentence = rows[pairs[:, 0]]
+        lo, hi = starts[sentence], ends[sentence] + 1
+        if not self.edge_bits or not len(pairs):
+            return lo, hi
         n = len(bits)
-        # Bit b of 64-bit word w is column 64 w + b once the words are unpacked least significant bit first.
-        unpacked = numpy.unpackbits(bits.astype("<u8").view(numpy.uint8), axis=1, bitorder="little")
-        held = unpacked[:, list(self.edge_bits)].astype(bool)        # tokens x edge bits
+        edge_bits = numpy.array(self.edge_bits)
+        held = ((bits[:, edge_bits // 64] >> (edge_bits % 64).astype(numpy.uint64)) & numpy.uint64(1)).astype(bool)
         position = numpy.arange(n)[:, None]
-        first = numpy.minimum.reduceat(numpy.where(held, position, n), starts, axis=0)[rows]
-        last = numpy.maximum.reduceat(numpy.where(held, position, -1), starts, axis=0)[rows]
-        return first.tolist(), last.tolist()
+        first = numpy.minimum.reduceat(numpy.where(held, position, n), starts, axis=0)
+        last = numpy.maximum.reduceat(numpy.where(held, position, -1), starts, axis=0)
+        pattern = pairs[:, 1]
+        bounded = self.edge_first[pattern] >= 0
+        k, sentence_k = pattern[bounded], sentence[bounded]
+        lo[bounded] = numpy.maximum(lo[bounded], first[sentence_k, self.edge_first[k]] - self.before[k])
+        hi[bounded] = numpy.minimum(hi[bounded], last[sentence_k, self.edge_last[k]] + 1 + self.after[k])
+        return lo, hi
 
     def token_bits(self, table) -> numpy.ndarray:
         """tokens x words: the bits of the requirements each token satisfies."""
