@@ -190,15 +190,12 @@ class _Sentence:
         self._negatable = None         # holds a negation's first word
 
     def _read_tokens(self) -> None:
-        view = self._view
-        first = bisect.bisect_left(view.idx, self.seg.start)
-        last = bisect.bisect_left(view.idx, self.seg.end)
-        space = view.is_space
-        kept = [k for k in range(first, last) if not space[k]]
-        lowers, texts, idx = view.lowers, view.texts, view.idx
-        self._words = [lowers[k] for k in kept]
-        self._surfaces = [texts[k] for k in kept]
-        self._token_starts = [idx[k] for k in kept]
+        idx, lowers, texts = self._view.words
+        first = bisect.bisect_left(idx, self.seg.start)
+        last = bisect.bisect_left(idx, self.seg.end, first)
+        self._words = lowers[first:last]
+        self._surfaces = texts[first:last]
+        self._token_starts = idx[first:last]
 
     @property
     def words(self) -> list[str]:

@@ -303,17 +303,22 @@ class _AnchorIndex:
         lo, hi = starts[sentence], ends[sentence] + 1
         if not self.edge_bits or not len(pairs):
             return lo, hi
-        n = len(bits)
-        edge_bits = numpy.array(self.edge_bits)
-        held = ((bits[:, edge_bits // 64] >> (edge_bits % 64).astype(numpy.uint64)) & numpy.uint64(1)).astype(bool)
-        position = numpy.arange(n)[:, None]
-        first = numpy.minimum.reduceat(numpy.where(held, position, n), starts, axis=0)
-        last = numpy.maximum.reduceat(numpy.where(held, position, -1), starts, axis=0)
         pattern = pairs[:, 1]
         bounded = self.edge_first[pattern] >= 0
         k, sentence_k = pattern[bounded], sentence[bounded]
-        lo[bounded] = numpy.maximum(lo[bounded], first[sentence_k, self.edge_first[k]] - self.before[k])
-        hi[bounded] = numpy.minimum(hi[bounded], last[sentence_k, self.edge_last[k]] + 1 + self.after[k])
+        if not len(k):
+            return lo, hi
+        # Only the edge bits of the patterns that run here: columns of `held`.
+        firsts, lasts = self.edge_first[k], self.edge_last[k]
+        need = numpy.unique(numpy.concatenate((firsts, lasts)))
+        edge_bits = numpy.array(self.edge_bits)[need]
+        held = ((bits[:, edge_bits // 64] >> (edge_bits % 64).astype(numpy.uint64)) & numpy.uint64(1)).astype(bool)
+        n = len(bits)
+        position = numpy.arange(n)[:, None]
+        first = numpy.minimum.reduceat(numpy.where(held, position, n), starts, axis=0)
+        last = numpy.maximum.reduceat(numpy.where(held, position, -1), starts, axis=0)
+        lo[bounded] = numpy.maximum(lo[bounded], first[sentence_k, numpy.searchsorted(need, firsts)] - self.before[k])
+        hi[bounded] = numpy.minimum(hi[bounded], last[sentence_k, numpy.searchsorted(need, lasts)] + 1 + self.after[k])
         return lo, hi
 
     def token_bits(self, table) -> numpy.ndarray:

@@ -47,7 +47,7 @@ class TokenView:
     """
 
     __slots__ = ("doc", "text", "n", "table", "orth", "lower_hash", "idx", "is_space", "is_upper", "is_alpha",
-                 "space_after", "_texts", "_lowers", "_text_lower")
+                 "space_after", "_texts", "_lowers", "_text_lower", "_words")
     COLUMNS = {attr: k for k, attr in enumerate(_ATTRS)}    # spaCy attribute -> column of ``table``
 
     def __init__(self, doc: Doc, text: str | None = None):
@@ -60,7 +60,7 @@ class TokenView:
         self.orth, self.lower_hash, self.idx = columns[0], columns[1], columns[2]
         # Flags stay 0/1 integers: as cheap to test as booleans, and not worth converting.
         self.is_space, self.is_upper, self.is_alpha, self.space_after = columns[3:]
-        self._texts = self._lowers = self._text_lower = None
+        self._texts = self._lowers = self._text_lower = self._words = None
 
     @property
     def texts(self) -> list[str]:
@@ -73,6 +73,18 @@ class TokenView:
         if self._lowers is None:
             self._lowers = strings_of(self.lower_hash, self.doc.vocab.strings)
         return self._lowers
+
+    @property
+    def words(self) -> tuple[list[int], list[str], list[str]]:
+        """The tokens that are not whitespace, as (character offsets, lowercase, as written).
+
+        Built once per document, so a sentence's words are two bisections and three slices.
+        """
+        if self._words is None:
+            space, idx, lowers, texts = self.is_space, self.idx, self.lowers, self.texts
+            kept = [k for k in range(self.n) if not space[k]]
+            self._words = ([idx[k] for k in kept], [lowers[k] for k in kept], [texts[k] for k in kept])
+        return self._words
 
     @property
     def text_lower(self) -> str:
