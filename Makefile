@@ -90,6 +90,10 @@ bench: $(VENV)/.installed ## benchmark: pipeline vs tokenizer alone, 20 MB and 8
 	$(PY) -m pipeline.bench.corpus --mb $(or $(BENCH_MB),20) --workers 2 --raw $(RAW)
 .PHONY: bench
 
+bench-parts: $(VENV)/.installed ## benchmark: where the per-document time goes, each part x the tokenizer (BENCH_MB=5)
+	$(PY) -m pipeline.bench.parts --mb $(or $(BENCH_MB),5) --raw $(RAW) --rules $(RULES)
+.PHONY: bench-parts
+
 test: $(VENV)/.installed browser ## run the whole test suite
 	$(PY) -m pytest -q
 .PHONY: test
