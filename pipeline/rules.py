@@ -407,7 +407,12 @@ class _Checker:
             for token in pattern:
                 for attr, value in token.items():
                     if isinstance(value, dict) and "REGEX" in value:
-                        self._check_regex(path, entry.key_lines.get("pattern", line), value["REGEX"])
+                        if isinstance(value["REGEX"], str):
+                            self._check_regex(path, entry.key_lines.get("pattern", line), value["REGEX"])
+                        else:   # spaCy's schema lets a mapping through here
+                            self.problem(path, entry.key_lines.get("pattern", line),
+                                         f"{attr}: REGEX must be a regular expression written as text, "
+                                         f"not {type(value['REGEX']).__name__}", f"write {attr}: {{REGEX: '^word$'}}")
             if not _anchors(pattern):
                 self.problem(path, entry.key_lines.get("pattern", line),
                              "the pattern has no required literal word (LOWER, ORTH or LEMMA with a value or IN list)",

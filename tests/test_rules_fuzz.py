@@ -20,7 +20,9 @@ break in a word-list mapping key (``head_types: {"a\\nb": [[x]]}``), in a token
 pattern's key or in a regular expression once split a problem over two lines;
 ``test_line_breaks_quoted_from_a_rule_file_stay_on_the_problem_line`` keeps it fixed.
 A negative number as a token pattern's attribute raised IndexError in spaCy's
-validator; ``test_token_attributes_must_be_names`` keeps it fixed.
+validator; ``test_token_attributes_must_be_names`` keeps it fixed. ``REGEX: {}``
+passes spaCy's schema and made ``re.compile`` raise TypeError;
+``test_regex_must_be_text`` keeps it fixed.
 """
 from __future__ import annotations
 
@@ -340,6 +342,23 @@ def test_token_attributes_must_be_names(token, rules_dir, parse_once, monkeypatc
     finally:
         target.write_text(original)
     assert any(str(problem).startswith("rules/org_patterns.yml:3: token attribute ") and "is not a name" in str(problem)
+               for problem in error.value.problems), [str(problem) for problem in error.value.problems]
+
+
+@pytest.mark.parametrize("regex", ["{}", "{REGEX: x}"], ids=["mapping", "nested"])
+def test_regex_must_be_text(regex, rules_dir, parse_once, monkeypatch):
+    """REGEX: {} (which the fuzzer drew) passes spaCy's schema and then made re.compile raise TypeError."""
+    monkeypatch.setattr(pipeline.rules, "load_yaml", parse_once)
+    target = rules_dir / "org_patterns.yml"
+    original = target.read_text()
+    target.write_text(f"patterns:\n- id: p\n  pattern: [{{ORTH: CERT}}, {{TEXT: {{REGEX: {regex}}}}}]\n")
+    try:
+        with pytest.raises(RuleError) as error:
+            load_rules(rules_dir)
+        check_load(rules_dir)
+    finally:
+        target.write_text(original)
+    assert any(str(problem).startswith("rules/org_patterns.yml:3: TEXT: REGEX must be a regular expression")
                for problem in error.value.problems), [str(problem) for problem in error.value.problems]
 
 
