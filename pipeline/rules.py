@@ -224,7 +224,7 @@ class _Checker:
         self.problems: list[Problem] = []
 
     def problem(self, path: Path | str, line: int, message: str, fix: str) -> None:
-        self.problems.append(Problem(self._rel(path), line, message, fix))
+        self.problems.append(Problem(self._rel(path), line, _one_line(message), _one_line(fix)))
 
     def _rel(self, path: Path | str) -> str:
         path = Path(path)
@@ -390,6 +390,14 @@ class _Checker:
                 self.problem(path, line, "'pattern' must be a non-empty list of token descriptions",
                              "write pattern: [{LOWER: word}, ...] as in spaCy's Matcher")
                 continue
+            # spaCy reads an integer key as an attribute's number (and raises IndexError on one out of range);
+            # in a rule file it is a typo, never a choice.
+            unnamed = [key for token in pattern if isinstance(token, dict) for key in token if not isinstance(key, str)]
+            if unnamed:
+                self.problem(path, entry.key_lines.get("pattern", line),
+                             f"token attribute {unnamed[0]!r} is not a name",
+                             "write each attribute by name as in spaCy's Matcher, such as LOWER or ORTH")
+                continue
             errors = validate_token_pattern(pattern)
             for error in errors:
                 self.problem(path, entry.key_lines.get("pattern", line), f"spaCy rejects this token pattern: {error}",
@@ -399,7 +407,12 @@ class _Checker:
             for token in pattern:
                 for attr, value in token.items():
                     if isinstance(value, dict) and "REGEX" in value:
-                        self._check_regex(path, entry.key_lines.get("pattern", line), value["REGEX"])
+                        if isinstance(value["REGEX"], str):
+                            self._check_regex(path, entry.key_lines.get("pattern", line), value["REGEX"])
+                        else:   # spaCy's schema lets a mapping through here
+                            self.problem(path, entry.key_lines.get("pattern", line),
+                                         f"{attr}: REGEX must be a regular expression written as text, "
+                                         f"not {type(value['REGEX']).__name__}", f"write {attr}: {{REGEX: '^word$'}}")
             if not _anchors(pattern):
                 self.problem(path, entry.key_lines.get("pattern", line),
                              "the pattern has no required literal word (LOWER, ORTH or LEMMA with a value or IN list)",
@@ -441,7 +454,9 @@ class _Checker:
             if key == "examples":
                 examples += self._examples(path, value, required=True)
             elif isinstance(value, dict) and any(isinstance(v, list) for v in value.values()):
-                out[key] = {str(k): self._strings(path, data.key_lines.get(key, 1), v, f"{key}: {k}")
+                key_lines = getattr(value, "key_lines", {})
+                out[key] = {str(k): self._strings(path, key_lines.get(k, data.key_lines.get(key, 1)), v,
+                                                  f"{key}: {_shown(k)}")
                             for k, v in value.items()}
             elif isinstance(value, dict):
                 out[key] = {str(k): (str(v) if v is not None else None) for k, v in value.items()}
@@ -587,6 +602,25 @@ class _Checker:
                 if org_id not in seen and not org_id.startswith("new:"):
                     self.problem(example.path, example.line, f"example refers to unknown organization {org_id!r}",
                                  "use a gazetteer id, or 'new:<name>' for an organization the gazetteer lacks")
+
+
+# What str.splitlines() splits on: in a problem each would start a new line.
+_LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _one_line(text: str) -> str:
+    """``text`` with every line break written as its escape (``\\n``), so a problem stays one line.
+
+    Messages quote what the rule file holds: a mapping key, spaCy's and
+    ``re``'s own error texts, which repeat the author's keys and patterns as
+    written. A quoted line break would split ``file:line: what; fix`` in two.
+    """
+    return _LINE_BREAKS.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def _shown(key: Any) -> str:
+    """A mapping key as a message shows it: as written when it is printable text, else its repr."""
+    return key if isinstance(key, str) and key.isprintable() else repr(key)
 
 
 def _plain(value: Any) -> Any:

@@ -15,7 +15,14 @@ while exercising nothing new. ``ORGFUNCTIONS_PROPERTY_SCALE=20`` multiplies
 the number of examples for a longer hunt.
 
 A number or boolean as an example's ``match``, ``links`` or ``no_links`` once
-raised TypeError; ``test_example_lists_must_be_lists`` keeps it fixed.
+raised TypeError; ``test_example_lists_must_be_lists`` keeps it fixed. A line
+break in a word-list mapping key (``head_types: {"a\\nb": [[x]]}``), in a token
+pattern's key or in a regular expression once split a problem over two lines;
+``test_line_breaks_quoted_from_a_rule_file_stay_on_the_problem_line`` keeps it fixed.
+A negative number as a token pattern's attribute raised IndexError in spaCy's
+validator; ``test_token_attributes_must_be_names`` keeps it fixed. ``REGEX: {}``
+passes spaCy's schema and made ``re.compile`` raise TypeError;
+``test_regex_must_be_text`` keeps it fixed.
 """
 from __future__ import annotations
 
@@ -286,6 +293,73 @@ def test_example_lists_must_be_lists(key, rules_dir, parse_once, monkeypatch):
     finally:
         target.write_text(original)
     assert any(key in str(problem) for problem in error.value.problems)
+
+
+@pytest.mark.parametrize("name, content, line, quoted", [
+    # A word-list mapping key with a line break, in a mapping where another key holds a list.
+    ("org_shapes.yml", 'head_types:\n  Forum: [a]\n  "Initiative\\nx": [[nested]]\n', 3,
+     "'head_types: 'Initiative\\nx'' must be a list of strings"),
+    # What the fuzzer above once drew (JSON is YAML too): an unknown top-level key is still read as a word list.
+    ("org_shapes.yml", r'{"acronyms": {"\n": [[-33421709478100967424, null, "\u00b8|", 1.8123948315677393e-82, '
+                       r'"\b\u008d\u0013"], "\ud90f\uddf1\u0017\u00bb\u00c5\u001f"], '
+                       r'"\ud815\uddab7>Z\u00f8\ud9c7\udf74\u00b9": {}}, "134217727": [false, 592]}', 1,
+     "'acronyms: '\\n'' must be a list of strings"),
+    # spaCy's validation message repeats the token's key as written.
+    ("org_patterns.yml", 'patterns:\n- id: p\n  pattern: [{"LOWER\\nX": a}]\n', 3, "LOWER\\nX"),
+    # re's message repeats the character after '(?' as written.
+    ("linking.yml", 'question_markers: ["(?\\n)"]\n', 1, "unknown extension ?\\n"),
+], ids=["shapes-mapping-key", "shapes-fuzzed", "token-pattern-key", "regex"])
+def test_line_breaks_quoted_from_a_rule_file_stay_on_the_problem_line(name, content, line, quoted, rules_dir,
+                                                                        parse_once, monkeypatch):
+    """A line break inside a key or a pattern is shown escaped, so the problem is still one file:line line."""
+    monkeypatch.setattr(pipeline.rules, "load_yaml", parse_once)
+    target = rules_dir / name
+    original = target.read_text()
+    target.write_text(content)
+    try:
+        with pytest.raises(RuleError) as error:
+            load_rules(rules_dir)
+        check_load(rules_dir)
+    finally:
+        target.write_text(original)
+    assert any(str(problem).startswith(f"rules/{name}:{line}: ") and quoted in str(problem)
+               for problem in error.value.problems), [str(problem) for problem in error.value.problems]
+
+
+
+@pytest.mark.parametrize("token", ["-47649: {x: '(?:a+)+$'}", "5: true", "true: true"],
+                         ids=["negative", "number", "bool"])
+def test_token_attributes_must_be_names(token, rules_dir, parse_once, monkeypatch):
+    """A numbered attribute (which the fuzzer drew as -47649) made spaCy's validator raise IndexError."""
+    monkeypatch.setattr(pipeline.rules, "load_yaml", parse_once)
+    target = rules_dir / "org_patterns.yml"
+    original = target.read_text()
+    target.write_text(f"patterns:\n- id: p\n  pattern: [{{ORTH: CERT}}, {{{token}}}]\n")
+    try:
+        with pytest.raises(RuleError) as error:
+            load_rules(rules_dir)
+        check_load(rules_dir)
+    finally:
+        target.write_text(original)
+    assert any(str(problem).startswith("rules/org_patterns.yml:3: token attribute ") and "is not a name" in str(problem)
+               for problem in error.value.problems), [str(problem) for problem in error.value.problems]
+
+
+@pytest.mark.parametrize("regex", ["{}", "{REGEX: x}"], ids=["mapping", "nested"])
+def test_regex_must_be_text(regex, rules_dir, parse_once, monkeypatch):
+    """REGEX: {} (which the fuzzer drew) passes spaCy's schema and then made re.compile raise TypeError."""
+    monkeypatch.setattr(pipeline.rules, "load_yaml", parse_once)
+    target = rules_dir / "org_patterns.yml"
+    original = target.read_text()
+    target.write_text(f"patterns:\n- id: p\n  pattern: [{{ORTH: CERT}}, {{TEXT: {{REGEX: {regex}}}}}]\n")
+    try:
+        with pytest.raises(RuleError) as error:
+            load_rules(rules_dir)
+        check_load(rules_dir)
+    finally:
+        target.write_text(original)
+    assert any(str(problem).startswith("rules/org_patterns.yml:3: TEXT: REGEX must be a regular expression")
+               for problem in error.value.problems), [str(problem) for problem in error.value.problems]
 
 
 def _pure_python(text: str):
