@@ -7,7 +7,8 @@ against the tokenizer alone. This script splits the per-document work of that
 figure so a change can be aimed and its effect read: on a synthetic corpus
 built the same way, in one process, it times
 
-* decoding and normalization (:func:`pipeline.normalize.normalize`, MinHash signatures included);
+* decoding and normalization (:func:`pipeline.normalize.normalize`), and apart from them the
+  MinHash signatures of near-duplicate detection (:func:`pipeline.dedup.signature`);
 * spaCy's tokenizer (``nlp.make_doc``): the unit every other line is counted in;
 * each component of the rule pipeline, one at a time, over the same Docs;
 * :func:`pipeline.extract.extract_document` on those Docs (everything after
@@ -66,7 +67,7 @@ def timed_callees(spec: list[tuple[str, str, str]]):
 
 
 def measure_parts(folder: Path, rules_dir: Path) -> tuple[int, list[tuple[str, float]]]:
-    """(words, [(part, seconds)]) for the documents in ``folder``; the tokenizer's line comes second."""
+    """(words, [(part, seconds)]) for the documents in ``folder``, in the order the pipeline runs them."""
     from pipeline.decode import decode_bytes
     from pipeline.dedup import signature
     from pipeline.extract import Context, extract_document
@@ -81,12 +82,12 @@ def measure_parts(folder: Path, rules_dir: Path) -> tuple[int, list[tuple[str, f
     gc.collect()
     gc.freeze()                      # as the pipeline does: the loaded rules are never collected
     start = time.perf_counter()
-    texts = []
-    for data in raw:
-        text = normalize(decode_bytes(data).text).text
+    texts = [normalize(decode_bytes(data).text).text for data in raw]
+    parts.append(("decode and normalize", time.perf_counter() - start))
+    start = time.perf_counter()
+    for text in texts:
         signature(text)
-        texts.append(text)
-    parts.append(("decode, normalize, MinHash", time.perf_counter() - start))
+    parts.append(("MinHash signatures (near-duplicates)", time.perf_counter() - start))
     words = sum(len(text.split()) for text in texts)
 
     start = time.perf_counter()
