@@ -295,6 +295,23 @@ def test_example_lists_must_be_lists(key, rules_dir, parse_once, monkeypatch):
     assert any(key in str(problem) for problem in error.value.problems)
 
 
+def _problems_with(rules_dir: Path, name: str, content: str) -> list[str]:
+    """The problems ``load_rules`` reports with ``rules/<name>`` replaced by ``content`` (the file is restored).
+
+    ``rules check`` must report without crashing too (``check_load``).
+    """
+    target = rules_dir / name
+    original = target.read_text()
+    target.write_text(content)
+    try:
+        with pytest.raises(RuleError) as error:
+            load_rules(rules_dir)
+        check_load(rules_dir)
+    finally:
+        target.write_text(original)
+    return [str(problem) for problem in error.value.problems]
+
+
 @pytest.mark.parametrize("name, content, line, quoted", [
     # A word-list mapping key with a line break, in a mapping where another key holds a list.
     ("org_shapes.yml", 'head_types:\n  Forum: [a]\n  "Initiative\\nx": [[nested]]\n', 3,
@@ -313,17 +330,8 @@ def test_line_breaks_quoted_from_a_rule_file_stay_on_the_problem_line(name, cont
                                                                         parse_once, monkeypatch):
     """A line break inside a key or a pattern is shown escaped, so the problem is still one file:line line."""
     monkeypatch.setattr(pipeline.rules, "load_yaml", parse_once)
-    target = rules_dir / name
-    original = target.read_text()
-    target.write_text(content)
-    try:
-        with pytest.raises(RuleError) as error:
-            load_rules(rules_dir)
-        check_load(rules_dir)
-    finally:
-        target.write_text(original)
-    assert any(str(problem).startswith(f"rules/{name}:{line}: ") and quoted in str(problem)
-               for problem in error.value.problems), [str(problem) for problem in error.value.problems]
+    problems = _problems_with(rules_dir, name, content)
+    assert any(p.startswith(f"rules/{name}:{line}: ") and quoted in p for p in problems), problems
 
 
 
@@ -332,34 +340,20 @@ def test_line_breaks_quoted_from_a_rule_file_stay_on_the_problem_line(name, cont
 def test_token_attributes_must_be_names(token, rules_dir, parse_once, monkeypatch):
     """A numbered attribute (which the fuzzer drew as -47649) made spaCy's validator raise IndexError."""
     monkeypatch.setattr(pipeline.rules, "load_yaml", parse_once)
-    target = rules_dir / "org_patterns.yml"
-    original = target.read_text()
-    target.write_text(f"patterns:\n- id: p\n  pattern: [{{ORTH: CERT}}, {{{token}}}]\n")
-    try:
-        with pytest.raises(RuleError) as error:
-            load_rules(rules_dir)
-        check_load(rules_dir)
-    finally:
-        target.write_text(original)
-    assert any(str(problem).startswith("rules/org_patterns.yml:3: token attribute ") and "is not a name" in str(problem)
-               for problem in error.value.problems), [str(problem) for problem in error.value.problems]
+    problems = _problems_with(rules_dir, "org_patterns.yml",
+                              f"patterns:\n- id: p\n  pattern: [{{ORTH: CERT}}, {{{token}}}]\n")
+    assert any(p.startswith("rules/org_patterns.yml:3: token attribute ") and "is not a name" in p
+               for p in problems), problems
 
 
 @pytest.mark.parametrize("regex", ["{}", "{REGEX: x}"], ids=["mapping", "nested"])
 def test_regex_must_be_text(regex, rules_dir, parse_once, monkeypatch):
     """REGEX: {} (which the fuzzer drew) passes spaCy's schema and then made re.compile raise TypeError."""
     monkeypatch.setattr(pipeline.rules, "load_yaml", parse_once)
-    target = rules_dir / "org_patterns.yml"
-    original = target.read_text()
-    target.write_text(f"patterns:\n- id: p\n  pattern: [{{ORTH: CERT}}, {{TEXT: {{REGEX: {regex}}}}}]\n")
-    try:
-        with pytest.raises(RuleError) as error:
-            load_rules(rules_dir)
-        check_load(rules_dir)
-    finally:
-        target.write_text(original)
-    assert any(str(problem).startswith("rules/org_patterns.yml:3: TEXT: REGEX must be a regular expression")
-               for problem in error.value.problems), [str(problem) for problem in error.value.problems]
+    problems = _problems_with(rules_dir, "org_patterns.yml",
+                              f"patterns:\n- id: p\n  pattern: [{{ORTH: CERT}}, {{TEXT: {{REGEX: {regex}}}}}]\n")
+    assert any(p.startswith("rules/org_patterns.yml:3: TEXT: REGEX must be a regular expression")
+               for p in problems), problems
 
 
 def _pure_python(text: str):
