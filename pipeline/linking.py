@@ -55,6 +55,8 @@ _PRONOUNS = {"they", "it", "we", "he", "she", "i", "you"}
 _NEXT_GERUND = re.compile(r",\s+(?:and\s+)?([a-z]+ing)\b")
 _PREPOSITIONS = {"with", "between", "among", "by", "from", "for", "on", "of", "to", "in", "against"}
 _MODALS = {"can", "could", "may", "might", "will", "would", "should", "must", "to", "shall"}
+# Finite auxiliaries: after an organization they make it a subject ("and the World Bank has funded ...").
+_AUXILIARIES = (_MODALS - {"to"}) | {"is", "are", "was", "were", "has", "have", "had", "does", "do", "did"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +114,7 @@ class Cues:
         self.partner_nouns = {p[0] for p in low("partner_nouns") if len(p) == 1}
         self.participant_nouns = {p[0] for p in low("participant_nouns") if len(p) == 1}
         self.relative_pronouns = {p[0] for p in low("relative_pronouns") if len(p) == 1}
+        self.clause_joiners = {p[0] for p in low("clause_joiners") if len(p) == 1}
         # First words of the cue phrases, as tokens: a sentence without any of them
         # cannot match the regular expression (tokens split where \b does).
         self.topic_firsts = frozenset(p[0] for p in self.topic)
@@ -256,7 +259,9 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
             continue
         clause_start = _clause_start(sent, cues)
         own = _own_functions(sent, cues)
-        roles = {id(m): role(sent, m, clause_start, cues) for m in sent.orgs}
+        joins = _coordinated_clauses(sent, cues)
+        roles = {id(m): role(sent, m, max(clause_start, _clause_of(joins, sent.token_at(m.start))), cues)
+                 for m in sent.orgs}
         sent.actors = [m for m in sent.orgs if roles[id(m)] in ("actor", "agent")]
         sent.agents = {id(m) for m in sent.orgs if roles[id(m)] == "agent"}
         lead_in = _lead_in(sentences, sent.index) if own and _is_list_item(sentences, sent.index) else None
@@ -267,7 +272,7 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
             # subject; only the owner of an activity ("the efforts of J-CAT") acts too.
             sent.actors = [m for m in sent.orgs if roles[id(m)] == "agent"]
         linked: set[str] = set()
-        links += _sentence_links(sent, own, cues, linked)
+        links += _sentence_links(sent, own, cues, linked, joins)
         if own and (not sent.actors or verb_item) and lead_in is not None:
             owner = _list_owner(sentences, lead_in, cues)
             links += _pointed_links(owner.actors, own, LIST, sent, clause_start, cues, linked, lambda org: owner)
@@ -302,12 +307,15 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
     return _unique(links)
 
 
-def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set) -> list[Link]:
-    """The sentence's actors and its own functions, each relative clause kept to its organization."""
+def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set, joins: list | None = None) -> list[Link]:
+    """The sentence's actors and its own functions, each relative or coordinated clause kept to its organizations."""
     out = []
     clauses = _relative_clauses(sent, cues) if own and len(sent.actors) > 1 else {}
+    joins = joins or []
     for org in sent.actors:
         for fn in own:
+            if joins and _clause_of(joins, sent.token_at(org.start)) != _clause_of(joins, sent.token_at(fn.start)):
+                continue     # "The ITU sets standards, and the World Bank funds projects": each its own
             if org.start < fn.start and _passive_by(fn):
                 continue     # "The PaCSON initiative is funded by ...": PaCSON receives the funds
             if fn.start < org.start and id(org) in sent.agents:
@@ -382,6 +390,57 @@ def _relative_clauses(sent: _Sentence, cues: Cues) -> dict:
             if start <= fn.start < end:
                 found[id(fn)] = (org, fn)
     return found
+
+
+def _coordinated_clauses(sent: _Sentence, cues: Cues) -> list[int]:
+    """Token indexes where a coordinated clause with organizations of its own as subject begins.
+
+    "The ITU sets standards, and the World Bank funds development projects",
+    "INTERPOL coordinates investigations; ENISA publishes threat reports": the
+    organizations after the joiner (``clause_joiners``) act in their clause
+    only, and the ones before it only in theirs. Without a parser a subject is
+    recognised by what follows it (and its possessor, as in "Europol's EC3"): a
+    function mention ("funds ...") or a finite auxiliary ("has funded"), perhaps
+    after "also" or an adverb in -ly. A joiner
+    right after an organization joins two subjects instead ("The ITU and the
+    World Bank fund projects"), and opens no clause.
+    """
+    words = sent.words
+    if len(sent.orgs) < 2 or not sent.functions or cues.clause_joiners.isdisjoint(words):
+        return []
+    org_tokens = _org_token_indexes(sent)
+    function_starts = {sent.token_at(f.start) for f in sent.functions}
+    joins = []
+    for b in range(1, len(words)):
+        joiner = b - 1
+        if words[joiner] not in cues.clause_joiners or joiner in org_tokens:
+            continue
+        before = joiner - 1
+        if before >= 0 and words[before] == "," and words[joiner] != ";":
+            before -= 1
+        while before >= 0 and words[before] in {")", "]"}:
+            before -= 1      # "the International Telecommunication Union (ITU) and ..."
+        if before < 0 or before in org_tokens:
+            continue
+        k = b
+        while k < len(words) and words[k] in _SKIP:
+            k += 1
+        if k not in org_tokens:
+            continue
+        while k < len(words) and (k in org_tokens or words[k] in _SKIP or words[k] in _COORD
+                                  or words[k] in cues.possessive):
+            k += 1       # the subject: one organization or several ("the World Bank and the IMF", "Europol's EC3")
+        while k < len(words) and (words[k] == "also" or words[k].endswith("ly")):
+            k += 1
+        if k < len(words) and (k in function_starts or words[k] in _AUXILIARIES):
+            joins.append(b)
+    return joins
+
+
+def _clause_of(joins: list[int], token: int) -> int:
+    """The first token of the coordinated clause that holds ``token`` (0 for the first clause)."""
+    k = bisect.bisect_right(joins, token)
+    return joins[k - 1] if k else 0
 
 
 def _negated(sent: _Sentence, start: int, end: int, cues: Cues) -> bool:

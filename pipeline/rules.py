@@ -42,12 +42,13 @@ PLACE_KEYS = {"countries", "regions", "examples"}
 # Linking lists compared token by token: a phrase there would never match.
 ONE_WORD_KEYS = {"actor_openers", "receiver_prepositions", "possessive_markers", "anaphor_heads", "partner_verbs",
                  "kind_heads", "activity_nouns", "definite_heads", "lead_in_pronouns", "reporting_verbs",
-                 "partner_nouns", "singular_anaphors", "participant_nouns", "relative_pronouns"}
+                 "partner_nouns", "singular_anaphors", "participant_nouns", "relative_pronouns", "clause_joiners"}
 LINKING_KEYS = {
     "actor_openers", "receiver_prepositions", "possessive_markers", "topic_cues", "other_agent_cues", "negations",
     "anaphors", "anaphor_heads", "singular_anaphors", "definite_heads", "example_openers", "example_markers",
     "partner_verbs", "partner_nouns", "participant_nouns", "kind_heads", "activity_nouns", "relative_pronouns",
-    "lead_in_pronouns", "reporting_verbs", "question_markers", "answer_markers", "lead_adverbials", "examples",
+    "clause_joiners", "lead_in_pronouns", "reporting_verbs", "question_markers", "answer_markers", "lead_adverbials",
+    "examples",
 }
 
 
