@@ -259,7 +259,7 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
             continue
         clause_start = _clause_start(sent, cues)
         own = _own_functions(sent, cues)
-        joins = _coordinated_clauses(sent, cues)
+        joins = _coordinated_clauses(sent, cues, clause_start)
         roles = {id(m): role(sent, m, max(clause_start, _clause_of(joins, sent.token_at(m.start))), cues)
                  for m in sent.orgs}
         sent.actors = [m for m in sent.orgs if roles[id(m)] in ("actor", "agent")]
@@ -392,7 +392,7 @@ def _relative_clauses(sent: _Sentence, cues: Cues) -> dict:
     return found
 
 
-def _coordinated_clauses(sent: _Sentence, cues: Cues) -> list[int]:
+def _coordinated_clauses(sent: _Sentence, cues: Cues, clause_start: int = 0) -> list[int]:
     """Token indexes where a coordinated clause with organizations of its own as subject begins.
 
     "The ITU sets standards, and the World Bank funds development projects",
@@ -404,16 +404,20 @@ def _coordinated_clauses(sent: _Sentence, cues: Cues) -> list[int]:
     after "also" or an adverb in -ly. A joiner
     right after an organization joins two subjects instead ("The ITU and the
     World Bank fund projects"), and opens no clause.
+
+    An opening phrase whose activity has an agent of its own is such a clause
+    too: in "With funding from the World Bank, the ITU trains CSIRT staff" the
+    World Bank funds and the ITU trains (see :func:`_opening_phrase_end`).
     """
     words = sent.words
-    if len(sent.orgs) < 2 or not sent.functions or cues.clause_joiners.isdisjoint(words):
+    if len(sent.orgs) < 2 or not sent.functions:
         return []
     org_tokens = _org_token_indexes(sent)
     function_starts = {sent.token_at(f.start) for f in sent.functions}
     joins = []
-    for b in range(1, len(words)):
-        joiner = b - 1
-        if words[joiner] not in cues.clause_joiners or joiner in org_tokens:
+    for joiner in [k for k, word in enumerate(words) if word in cues.clause_joiners]:
+        b = joiner + 1
+        if joiner == 0 or b >= len(words) or joiner in org_tokens:
             continue
         before = joiner - 1
         if before >= 0 and words[before] == "," and words[joiner] != ";":
@@ -434,7 +438,43 @@ def _coordinated_clauses(sent: _Sentence, cues: Cues) -> list[int]:
             k += 1
         if k < len(words) and (k in function_starts or words[k] in _AUXILIARIES):
             joins.append(b)
-    return joins
+    opening = _opening_phrase_end(sent, clause_start, org_tokens)
+    return sorted({opening, *joins}) if opening else joins
+
+
+_AGENT_PREPOSITIONS = {"from", "by"}
+
+
+def _opening_phrase_end(sent: _Sentence, clause_start: int, org_tokens: set) -> int:
+    """The first token after an opening phrase that names another organization as an agent, or 0.
+
+    "With funding from the World Bank, the ITU trains CSIRT staff", "Following
+    a request from the OAS, the ITU trained CSIRT staff": the phrase opens with
+    a preposition and names an organization after "from" or "by", and an
+    organization follows its comma. The phrase's organization does what the
+    phrase says (funding), not what the main clause says (training).
+    "Together with ENISA, Europol organises exercises" names a partner in the
+    main clause's activity, and "Working with ENISA, CERT-EU ..." opens with a
+    participle whose subject is the main clause's: neither is cut off.
+    """
+    words = sent.words
+    if clause_start >= len(words) or words[clause_start] not in _OPENING_PREPOSITIONS:
+        return 0
+    try:
+        comma = words.index(",", clause_start)
+    except ValueError:
+        return 0
+    agent = False
+    for k in range(clause_start + 1, comma):
+        if k in org_tokens and (k - 1) not in org_tokens:
+            j = k - 1
+            while j > clause_start and words[j] in _SKIP:
+                j -= 1
+            agent = agent or words[j] in _AGENT_PREPOSITIONS
+    k = comma + 1
+    while k < len(words) and words[k] in _SKIP:
+        k += 1
+    return comma + 1 if agent and k in org_tokens else 0
 
 
 def _clause_of(joins: list[int], token: int) -> int:
