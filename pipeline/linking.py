@@ -312,10 +312,13 @@ def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set, joins: 
     out = []
     clauses = _relative_clauses(sent, cues) if own and len(sent.actors) > 1 else {}
     joins = joins or []
+    agent_of = _passive_agents(sent, own, joins)
     for org in sent.actors:
         for fn in own:
             if joins and _clause_of(joins, sent.token_at(org.start)) != _clause_of(joins, sent.token_at(fn.start)):
                 continue     # "The ITU sets standards, and the World Bank funds projects": each its own
+            if agent_of.get(id(org), fn) is not fn:
+                continue     # "The ITU trains staff funded by the World Bank": the World Bank funds only
             if org.start < fn.start and _passive_by(fn):
                 continue     # "The PaCSON initiative is funded by ...": PaCSON receives the funds
             if fn.start < org.start and id(org) in sent.agents:
@@ -331,6 +334,32 @@ def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set, joins: 
             out.append(_link(org, fn, SENTENCE, sent))
             linked.add(org.key)
     return out
+
+
+def _passive_agents(sent: _Sentence, own: list, joins: list) -> dict:
+    """{id(organization): function} for each organization named right after a passive function ("funded by").
+
+    After "funded by" the organizations (one, or several joined by "and") are
+    the agents of that function, and of nothing else the sentence says: "The
+    ITU trains CSIRT staff funded by the World Bank" does not make the World
+    Bank a trainer. The agents end where a clause of ``joins`` begins ("Funded
+    by the OAS, INTERPOL trains ...").
+    """
+    passive = [fn for fn in own if _passive_by(fn)]
+    if not passive:
+        return {}
+    words = sent.words
+    org_tokens = _org_token_indexes(sent)
+    first_tokens = {sent.token_at(org.start): org for org in sent.actors}
+    found = {}
+    for fn in passive:
+        # The agents: one organization or several ("co-financed by the EU and the World Bank").
+        k = sent.token_at(fn.end)
+        while k < len(words) and (k in org_tokens or words[k] in _SKIP or words[k] in _COORD) and k not in joins:
+            if k in first_tokens:
+                found[id(first_tokens[k])] = fn
+            k += 1
+    return found
 
 
 def _pointed_links(orgs: list, own: list, method: str, sent: _Sentence, clause_start: int, cues: Cues,
@@ -449,8 +478,9 @@ def _opening_phrase_end(sent: _Sentence, clause_start: int, org_tokens: set) -> 
     """The first token after an opening phrase that names another organization as an agent, or 0.
 
     "With funding from the World Bank, the ITU trains CSIRT staff", "Following
-    a request from the OAS, the ITU trained CSIRT staff": the phrase opens with
-    a preposition and names an organization after "from" or "by", and an
+    a request from the OAS, the ITU trained CSIRT staff", "Funded by the World
+    Bank, the ITU ...": the phrase opens with a preposition (or a participle
+    and "by") and names an organization after "from" or "by", and an
     organization follows its comma. The phrase's organization does what the
     phrase says (funding), not what the main clause says (training).
     "Together with ENISA, Europol organises exercises" names a partner in the
@@ -458,7 +488,10 @@ def _opening_phrase_end(sent: _Sentence, clause_start: int, org_tokens: set) -> 
     participle whose subject is the main clause's: neither is cut off.
     """
     words = sent.words
-    if clause_start >= len(words) or words[clause_start] not in _OPENING_PREPOSITIONS:
+    if clause_start + 1 >= len(words):
+        return 0
+    first = words[clause_start]
+    if first not in _OPENING_PREPOSITIONS and not (first.endswith("ed") and words[clause_start + 1] == "by"):
         return 0
     try:
         comma = words.index(",", clause_start)
