@@ -351,6 +351,9 @@ def extract_stage(out: Path, rules_dir: Path, summary: Summary, options: Options
             summary.extracted += extracted
             summary.reused += len(kept)
             bar.advance(len(order))
+        # The old index describes the old tables, which are about to be replaced: a run that
+        # stopped before writing the new index would otherwise reuse rows it never extracted.
+        (work / "extract_index.parquet").unlink(missing_ok=True)
     bar.close()
     index = pa.table({"doc_id": list(doc_index), "text_sha256": list(doc_index.values())},
                      schema=schemas.EXTRACT_INDEX.with_metadata({b"fingerprint": fingerprint.encode()}))

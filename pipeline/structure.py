@@ -30,6 +30,11 @@ _ABBREVIATION = re.compile(
     r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|para|paras|vol|ed|eds|op|pp|p)|\b[A-Z]|\b(?:[A-Z]\.)+[A-Z])$",
     re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
+# Longer spans without a sentence end (a document on one line with no period followed by a capital)
+# are cut into pieces: linking pairs every organization of a sentence with every function of it and
+# each link carries its sentence, so one endless sentence costs time and memory quadratic in its
+# length. Real sentences are far shorter (the longest in tests/data has 579 characters).
+MAX_SENTENCE_CHARS = 2000
 _SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to",
                 "with", "vs", "via", "&"}
 
@@ -91,7 +96,32 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
             cursor += 1
     if cursor < end:
         spans.append((cursor, end))
-    return [(s, _rstrip(text, s, e)) for s, e in spans if text[s:e].strip()]
+    return [(s, _rstrip(text, s, e)) for start, stop in spans for s, e in _bounded(text, start, stop)
+            if text[s:e].strip()]
+
+
+def _bounded(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``text[start:end]`` in pieces of at most ``MAX_SENTENCE_CHARS``, cut after the last
+    semicolon or colon of a piece, else its last comma, else its last space (mid-word only
+    when a piece has none)."""
+    pieces = []
+    while end - start > MAX_SENTENCE_CHARS:
+        limit = start + MAX_SENTENCE_CHARS
+        cut = -1
+        for mark in (";", ":", ",", " "):
+            found = text.rfind(mark, start + MAX_SENTENCE_CHARS // 2, limit - 1)
+            if found >= 0:
+                cut = found + 1
+                break
+        if cut < 0:
+            cut = limit
+        pieces.append((start, cut))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if start < end:
+        pieces.append((start, end))
+    return pieces
 
 
 def _rstrip(text: str, start: int, end: int) -> int:
