@@ -401,9 +401,15 @@ def _phrases_then_patterns(group: list) -> list:
     pattern span from "Sharing" to "Intelligence"; "the investigation and
     prosecution of cybercrime" keeps the pattern span, which holds the phrase whole.
     """
-    phrases = [c for c in group if c.kind == "phrase"]
-    whole = [c for c in group if c.kind == "phrase" or not any(
-        p.start < c.end and c.start < p.end and not (c.start <= p.start and p.end <= c.end) for p in phrases)]
+    phrases = sorted((c for c in group if c.kind == "phrase"), key=lambda c: c.start)
+    starts = [p.start for p in phrases]
+    longest = max((p.end - p.start for p in phrases), default=0)
+
+    def cuts_a_phrase(c) -> bool:
+        # Only phrases starting in [c.start - longest, c.end) can overlap c: a bisection, not a scan of the document.
+        lo, hi = bisect.bisect_left(starts, c.start - longest), bisect.bisect_left(starts, c.end)
+        return any(c.start < p.end and not (c.start <= p.start and p.end <= c.end) for p in phrases[lo:hi])
+    whole = [c for c in group if c.kind == "phrase" or not cuts_a_phrase(c)]
     return _select(whole, {"phrase": 0, "pattern": 1})
 
 

@@ -154,3 +154,19 @@ def test_working_with_a_named_organization_is_cooperation(extract):
     assert functions(ex) == [("works with", "cooperation_diplomacy")]
     assert [m.rule_id for m in ex.mentions if m.label == "FUNCTION"] == [
         "cooperation_diplomacy/works_with_organization"]
+
+
+def test_a_pattern_never_cuts_through_a_phrase_but_may_hold_it_whole(extract):
+    # Phrases "information sharing" and "threat intelligence"; a pattern span from "Sharing" to
+    # "Intelligence" would cut both.
+    ex = extract("The centre focuses on Information Sharing and Threat Intelligence.")
+    assert functions(ex) == [("Information Sharing", "information_sharing"),
+                             ("Threat Intelligence", "information_sharing")]
+    ex = extract("Europol supports the investigation and prosecution of cybercrime.")
+    assert functions(ex) == [("investigation and prosecution of cybercrime", "law_enforcement")]
+    # The same holds far into a document that repeats the phrases many times.
+    ex = extract("Europol supports the investigation and prosecution of cybercrime. " * 300 +
+                 "The centre focuses on Information Sharing and Threat Intelligence.")
+    assert functions(ex)[-2:] == [("Information Sharing", "information_sharing"),
+                                  ("Threat Intelligence", "information_sharing")]
+    assert len(functions(ex)) == 302
