@@ -88,9 +88,36 @@ def _english_word(lower: str) -> bool:
     return lower in STOP_WORDS or lower in table or f"{lower}s" in table or f"{lower}ed" in table
 
 
+class TailSearch:
+    """A tokenizer suffix search that reads only the end of the string.
+
+    spaCy strips a token's suffixes one at a time and searches the whole
+    remaining string for a suffix each time; its suffix expression (an
+    alternation ending in ``$``) is tried at every position. A run of
+    punctuation without spaces ("=====...", "((((...") therefore cost time
+    quadratic in its length: 4,000 "=" took six seconds and a 40,000-character
+    run did not finish. Suffixes are short, so the search starts
+    :data:`TAIL` characters before the end (lookbehinds still see what comes
+    before). Only a suffix longer than that (a run of more than 64 dots) is cut
+    into several tokens instead of one.
+    """
+
+    TAIL = 64
+
+    def __init__(self, regex: re.Pattern):
+        self.__self__ = regex          # what spaCy's serializer reads from a bound ``regex.search``
+
+    def __call__(self, string: str):
+        return self.__self__.search(string, max(0, len(string) - self.TAIL))
+
+    def __reduce__(self):
+        return TailSearch, (self.__self__,)
+
+
 def blank_english() -> Language:
     """spaCy's English tokenizer with our token norms installed on the vocabulary."""
     nlp = spacy.blank("en")
+    nlp.tokenizer.suffix_search = TailSearch(nlp.tokenizer.suffix_search.__self__)
     # Normalization can lengthen a text a little (a paragraph separator becomes a
     # blank line, a ligature two letters): leave room above the corpus limit.
     nlp.max_length = 3 * MAX_CHARS

@@ -60,3 +60,18 @@ def test_a_run_that_fails_after_extraction_does_not_poison_the_next_one(tmp_path
     assert run(raw, out) == 0
     assert run(raw, fresh) == 0
     same_tables(out, fresh)
+
+
+def test_the_tokenizer_splits_like_spacy_and_long_punctuation_runs_do_not_hang(watchdog):
+    """spaCy's suffix search scanned the whole remaining string once per stripped suffix: a run of 40,000
+    brackets did not finish. The search now reads only the string's end (pipeline.nlp.TailSearch)."""
+    import spacy
+
+    from pipeline.nlp import blank_english
+
+    ours, stock = blank_english(), spacy.blank("en")
+    for text in ["(((ITU))) ... e.g. the U.S. 5km $5 it's \"x\" [y] end.", "=" * 600, "." * 600 + " end",
+                 "CERT-EU's (CSIRTs), ENISA’s; co-operation!?", "(" * 300 + "ITU" + ")" * 300]:
+        assert [t.text for t in ours.make_doc(text)] == [t.text for t in stock.make_doc(text)], text[:40]
+    doc = ours.make_doc("(" * 20_000 + "ITU" + ")" * 20_000)
+    assert [t.text for t in doc][20_000] == "ITU" and len(doc) == 40_001
