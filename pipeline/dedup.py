@@ -138,7 +138,13 @@ class _BandIndex:
 
 
 class DuplicateFinder:
-    """Feed documents in a stable order; each is compared with the ones before it."""
+    """Feed documents in a stable order; each is compared with the kept documents before it.
+
+    A duplicate always names a kept document (one that is extracted), never
+    another duplicate: near-duplicates are not indexed, so a chain of small
+    edits (A, A', A'', ...) cannot drift away from the document it is said to
+    copy, and an exact copy of a near-duplicate names what that one copies.
+    """
 
     def __init__(self, threshold: float = THRESHOLD, num_perm: int = NUM_PERM):
         self.threshold = threshold
@@ -147,11 +153,13 @@ class DuplicateFinder:
         self.lsh = _BandIndex(threshold, num_perm)
         self.signatures: dict[str, Signature] = {}
         self.order: dict[str, int] = {}
+        self.near: dict[str, Duplicate] = {}       # near-duplicate doc_id -> what it duplicates
 
     def add(self, doc_id: str, text_sha256: str, signature: Signature | None) -> Duplicate | None:
-        """Compare one document with the ones added before it; remember it."""
+        """Compare one document with the kept ones added before it; remember it."""
         if text_sha256 in self.exact:
-            return Duplicate(self.exact[text_sha256], "exact", 1.0)
+            first = self.exact[text_sha256]
+            return self.near.get(first) or Duplicate(first, "exact", 1.0)
         self.exact[text_sha256] = doc_id
         if signature is None:
             return None
@@ -161,9 +169,10 @@ class DuplicateFinder:
             if similarity >= self.threshold and (best is None or (similarity, -self.order[other]) >
                                                  (best[1], -self.order[best[0]])):
                 best = (other, similarity)
+        if best is not None:
+            self.near[doc_id] = Duplicate(best[0], "near", round(best[1], 4))
+            return self.near[doc_id]
         self.order[doc_id] = len(self.order)
         self.signatures[doc_id] = signature
         self.lsh.insert(doc_id, signature)
-        if best is not None:
-            return Duplicate(best[0], "near", round(best[1], 4))
         return None

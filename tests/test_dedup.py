@@ -54,6 +54,22 @@ def test_different_documents_are_not_near_duplicates():
     assert [finder.add(str(i), text_digest(t), signature(t)) for i, t in enumerate(texts)] == [None, None]
 
 
+def test_a_duplicate_always_names_a_kept_document():
+    """Edits pile up (A, then B edited from A, then C edited from B): C is near B but far from A. B is A's
+    near-duplicate and not extracted, so C is kept rather than named a copy of B; B's exact copy names A."""
+    words = [f"w{i}" for i in range(600)]
+    a = " ".join(words)
+    b = " ".join(words[:-40] + [f"x{i}" for i in range(40)])
+    c = " ".join([f"y{i}" for i in range(40)] + words[40:-40] + [f"x{i}" for i in range(40)])
+    assert signature(b).jaccard(signature(c)) >= THRESHOLD > signature(a).jaccard(signature(c))
+    finder = DuplicateFinder()
+    found = {doc: finder.add(doc, text_digest(t), signature(t)) for doc, t in
+             [("a", a), ("b", b), ("c", c), ("b-copy", b)]}
+    assert found["a"] is None and found["c"] is None
+    assert (found["b"].of, found["b"].kind) == ("a", "near") and found["b"].similarity >= THRESHOLD
+    assert found["b-copy"] == found["b"]
+
+
 def test_one_acronym_with_two_long_forms_gives_two_organizations(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
