@@ -54,6 +54,7 @@ _COORD = {"and", "or", ",", "&"}
 _PRONOUNS = {"they", "it", "we", "he", "she", "i", "you"}
 _NEXT_GERUND = re.compile(r",\s+(?:and\s+)?([a-z]+ing)\b")
 _PREPOSITIONS = {"with", "between", "among", "by", "from", "for", "on", "of", "to", "in", "against"}
+_AGENT_PREPOSITIONS = {"from", "by"}     # in an opening phrase, they name its activity's own agent
 _MODALS = {"can", "could", "may", "might", "will", "would", "should", "must", "to", "shall"}
 # Finite auxiliaries: after an organization they make it a subject ("and the World Bank has funded ...").
 _AUXILIARIES = (_MODALS - {"to"}) | {"is", "are", "was", "were", "has", "have", "had", "does", "do", "did"}
@@ -430,9 +431,9 @@ def _coordinated_clauses(sent: _Sentence, cues: Cues, clause_start: int = 0) -> 
     only, and the ones before it only in theirs. Without a parser a subject is
     recognised by what follows it (and its possessor, as in "Europol's EC3"): a
     function mention ("funds ...") or a finite auxiliary ("has funded"), perhaps
-    after "also" or an adverb in -ly. A joiner
-    right after an organization joins two subjects instead ("The ITU and the
-    World Bank fund projects"), and opens no clause.
+    after "also" or an adverb in -ly. A joiner right after an organization
+    joins two subjects instead ("The ITU and the World Bank fund projects"),
+    and opens no clause.
 
     An opening phrase whose activity has an agent of its own is such a clause
     too: in "With funding from the World Bank, the ITU trains CSIRT staff" the
@@ -469,9 +470,6 @@ def _coordinated_clauses(sent: _Sentence, cues: Cues, clause_start: int = 0) -> 
             joins.append(b)
     opening = _opening_phrase_end(sent, clause_start, org_tokens)
     return sorted({opening, *joins}) if opening else joins
-
-
-_AGENT_PREPOSITIONS = {"from", "by"}
 
 
 def _opening_phrase_end(sent: _Sentence, clause_start: int, org_tokens: set) -> int:
