@@ -611,6 +611,8 @@ def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
     last = first
     while last + 1 < len(starts) and starts[last + 1] < mention.end:
         last += 1
+    if _describes_the_name_before(sent, first, last, org_tokens, cues):
+        return "possessor"
     # "the ITU's IMPACT": the owner is not the one acting. "the World Bank's work
     # in helping countries ...": the owner of an activity is the one acting.
     nxt = last + 1
@@ -627,6 +629,35 @@ def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
         if any(_singular(w) in cues.partner_nouns for w in words[after:after + 4]):
             return "possessor"
     return _role_before(sent, first - 1, clause_start, cues, org_tokens)
+
+
+def _describes_the_name_before(sent: _Sentence, first: int, last: int, org_tokens: set, cues: Cues) -> bool:
+    """The mention (tokens ``first`` to ``last``) modifies the noun of an apposition to another organization.
+
+    "ENISA, the EU agency for cybersecurity, publishes threat reports" and
+    "Europol, the EU's law enforcement agency, ...": the EU only describes the
+    organization before the comma; it does not act. The mention stands after
+    "<organization>, the" and before a lowercase noun; a lowercase word that
+    can follow a subject ("and", "has", a function) keeps it a name of its own
+    ("ENISA, the EU and INTERPOL train ...").
+    """
+    words, surfaces = sent.words, sent.surfaces
+    j = first - 1
+    if j < 2 or words[j] not in {"the", "a", "an"} or words[j - 1] != ",":
+        return False
+    j -= 2
+    while j >= 0 and words[j] in {")", "]"}:
+        j -= 1
+    if j < 0 or j not in org_tokens:
+        return False
+    k = last + 1
+    if k < len(words) and words[k] in cues.possessive:
+        k += 1
+    if k >= len(words) or not surfaces[k].isalpha() or not surfaces[k][:1].islower():
+        return False
+    if words[k] in _COORD or words[k] in cues.clause_joiners or words[k] in _AUXILIARIES:
+        return False
+    return not any(f.start == sent.token_starts[k] for f in sent.functions)
 
 
 def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tokens: set) -> str:
