@@ -401,6 +401,8 @@ def _phrases_then_patterns(group: list) -> list:
     pattern span from "Sharing" to "Intelligence"; "the investigation and
     prosecution of cybercrime" keeps the pattern span, which holds the phrase whole.
     """
+    if all(c.kind == "phrase" for c in group):
+        return _select(group, {"phrase": 0, "pattern": 1})
     phrases = sorted((c for c in group if c.kind == "phrase"), key=lambda c: c.start)
     starts = [p.start for p in phrases]
     longest = max((p.end - p.start for p in phrases), default=0)

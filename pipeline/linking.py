@@ -443,7 +443,7 @@ def _coordinated_clauses(sent: _Sentence, cues: Cues, clause_start: int = 0) -> 
     if len(sent.orgs) < 2 or not sent.functions:
         return []
     org_tokens = _org_token_indexes(sent)
-    function_starts = {sent.token_at(f.start) for f in sent.functions}
+    function_starts = None      # read only when a joiner is followed by an organization
     joins = []
     for joiner in [k for k, word in enumerate(words) if word in cues.clause_joiners]:
         b = joiner + 1
@@ -466,6 +466,8 @@ def _coordinated_clauses(sent: _Sentence, cues: Cues, clause_start: int = 0) -> 
             k += 1       # the subject: one organization or several ("the World Bank and the IMF", "Europol's EC3")
         while k < len(words) and (words[k] == "also" or words[k].endswith("ly")):
             k += 1
+        if function_starts is None:
+            function_starts = {sent.token_at(f.start) for f in sent.functions}
         if k < len(words) and (k in function_starts or words[k] in _AUXILIARIES):
             joins.append(b)
     opening = _opening_phrase_end(sent, clause_start, org_tokens)
