@@ -223,6 +223,9 @@ class _Checker:
     def __init__(self, rules_dir: Path):
         self.rules_dir = rules_dir
         self.problems: list[Problem] = []
+        # A file that could not be read hides the ids it defines: checks that other files name
+        # known ids would then report every reference to them, burying the one real problem.
+        self.unreadable = False
 
     def problem(self, path: Path | str, line: int, message: str, fix: str) -> None:
         self.problems.append(Problem(self._rel(path), line, _one_line(message), _one_line(fix)))
@@ -240,6 +243,7 @@ class _Checker:
             data = load_yaml(path)
         except YamlError as exc:
             self.problem(path, exc.line, exc.message, "fix the YAML syntax")
+            self.unreadable = True
             return None
         if data is None:
             data = LineDict()
@@ -247,6 +251,7 @@ class _Checker:
         if not isinstance(data, dict):
             self.problem(path, getattr(data, "line", 1), "the file must be a mapping of keys",
                          f"start the file with '{required_key or 'key'}:'")
+            self.unreadable = True
             return None
         for key in data:
             if key not in allowed:
@@ -255,6 +260,7 @@ class _Checker:
         if required_key and required_key not in data:
             self.problem(path, 1, f"missing top-level key {required_key!r}",
                          f"add '{required_key}:' followed by a list")
+            self.unreadable = True
         return data
 
     def run(self) -> Rules:
@@ -266,6 +272,7 @@ class _Checker:
         if not org_files:
             self.problem(org_dir, 0, "no gazetteer files found",
                          "add at least one rules/organizations/*.yml file with an 'organizations:' list")
+            self.unreadable = True
         for path in org_files:
             data = self._read(path, "organizations", {"organizations", "examples"})
             if data is None:
@@ -278,6 +285,7 @@ class _Checker:
         data = self._read(path, "functions", {"functions"}) if path.exists() else None
         if not path.exists():
             self.problem(path, 0, "missing file", "create rules/functions.yml with a 'functions:' list")
+            self.unreadable = True
         if data is not None:
             functions, fexamples = self._functions(path, data.get("functions"))
             examples += fexamples
@@ -547,7 +555,7 @@ class _Checker:
         acronym_owner: dict[str, Organization] = {}
         alias_owner: dict[str, tuple[Organization, str]] = {}
         for org in organizations:
-            if org.parent is not None and org.parent not in seen:
+            if org.parent is not None and org.parent not in seen and not self.unreadable:
                 self.problem(org.path, org.line, f"parent {org.parent!r} is not the id of any organization",
                              "use the id of an entry in rules/organizations/ or remove 'parent'")
             for acronym in org.acronyms:
@@ -567,7 +575,7 @@ class _Checker:
                 alias_owner.setdefault(key, (org, name))
         for org in organizations:
             for acronym in org.shared_acronyms:
-                if acronym not in acronym_owner:
+                if acronym not in acronym_owner and not self.unreadable:
                     self.problem(org.path, org.line, f"shared acronym {acronym!r} is nobody's main acronym",
                                  "move it to 'acronyms' or add it to the organization that mainly uses it")
         fids: dict[str, Function] = {}
@@ -589,7 +597,7 @@ class _Checker:
                 self.problem(pattern.path, pattern.line, f"duplicate pattern id {pattern.id!r}", "give it another id")
             pattern_ids.add(pattern.id)
         known = set(seen) | set(fids)
-        for example in examples:
+        for example in examples if not self.unreadable else ():
             for _, eid in example.match:
                 if eid not in known and not eid.startswith("new:"):
                     self.problem(example.path, example.line, f"example refers to unknown id {eid!r}",
