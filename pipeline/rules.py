@@ -407,6 +407,16 @@ class _Checker:
                              f"token attribute {unnamed[0]!r} is not a name",
                              "write each attribute by name as in spaCy's Matcher, such as LOWER or ORTH")
                 continue
+            # spaCy reads 'lemma:' as its own LEMMA (empty here: ours is the one 'LEMMA' is turned into), and the
+            # anchor words and window lengths read the capitalized names only: a pattern would silently misfire.
+            lower = [key for token in pattern if isinstance(token, dict) for key in _attribute_keys(token)
+                     if key != key.upper()]
+            if lower:
+                self.problem(path, entry.key_lines.get("pattern", line),
+                             f"token attribute {lower[0]!r} is written in lower case",
+                             f"write it in capitals, {lower[0].upper()}, like every attribute and operator "
+                             "of a token pattern")
+                continue
             errors = validate_token_pattern(pattern)
             for error in errors:
                 self.problem(path, entry.key_lines.get("pattern", line), f"spaCy rejects this token pattern: {error}",
@@ -680,6 +690,17 @@ def _anchors(pattern: list[dict]) -> set[str]:
             if isinstance(value, dict) and isinstance(value.get("IN"), list):
                 return {str(v).lower() for v in value["IN"]}
     return words
+
+
+def _attribute_keys(token: dict) -> Iterable[str]:
+    """A token description's attribute names and the operators of their values (IN, REGEX, ...).
+
+    The names inside ``_`` are custom extensions, named by whoever registered them, so they are not included.
+    """
+    for attr, value in token.items():
+        yield attr
+        if attr != "_" and isinstance(value, dict):
+            yield from (key for key in value if isinstance(key, str))
 
 
 def _can_backtrack_catastrophically(pattern: str) -> bool:

@@ -11,8 +11,27 @@ import re
 import pytest
 
 from pipeline.cli import main
+from pipeline.rules import RuleError, load_rules
 
 PROBLEM_LINE = re.compile(r"^[^\s:][^:]*:\d+: \S.*; \S.*$")
+
+# A new function, as the "Functions" section of rules/README.md shows one.
+NEW_FUNCTION = """\
+  - id: victim_support
+    label: Victim support
+    definition: Helping people and organizations harmed by cybercrime recover and seek redress.
+    phrases:
+      - victim support
+    patterns:
+      - id: assist_victims
+        pattern:
+          - {LEMMA: {IN: [assist, help, support]}}
+          - {IS_ALPHA: true, OP: "{0,2}"}
+          - {LOWER: {IN: [victim, victims]}}
+    examples:
+      - text: "The agency helps cybercrime victims recover their accounts."
+        match: [{text: helps cybercrime victims, id: victim_support}]
+"""
 
 
 def check(rules_dir, capsys) -> list[str]:
@@ -56,5 +75,38 @@ def test_an_unreadable_gazetteer_file_does_not_orphan_the_others(rules_copy, cap
     problems = check(rules_copy, capsys)
     assert len(problems) == 1, problems[:5]
     assert problems[0].startswith(f"{rules_copy.name}/organizations/regional.yml:")
+
+
+@pytest.mark.parametrize("attribute, written", [("LEMMA", "lemma"), ("LOWER", "lower"), ("OP", "op"),
+                                                 ("IN", "in")])
+def test_a_token_attribute_in_lower_case_is_reported(rules_copy, capsys, attribute, written):
+    """spaCy takes ``lemma:`` as its own (empty) lemma, so the pattern would silently never match:
+    the README writes the attributes in capitals, and validation holds authors to it."""
+    function = NEW_FUNCTION
+    if attribute == "IN":
+        function = function.replace("{LOWER: {IN: [victim", "{LOWER: {in: [victim")
+    elif attribute == "OP":
+        function = function.replace('OP: "{0,2}"', 'op: "{0,2}"')
+    else:
+        function = function.replace(f"{{{attribute}: ", f"{{{written}: ", 1)
+    assert function != NEW_FUNCTION
+    path = rules_copy / "functions.yml"
+    path.write_text(path.read_text(encoding="utf-8") + function, encoding="utf-8")
+    problems = check(rules_copy, capsys)
+    assert len(problems) == 1, problems
+    assert f"'{written}'" in problems[0] and attribute in problems[0]
+    assert re.match(rf"{rules_copy.name}/functions\.yml:\d+: ", problems[0])
+
+
+def test_the_new_function_in_capitals_is_valid_and_matches(rules_copy):
+    from pipeline.extract import Context, extract_document
+    from pipeline.nlp import build_nlp
+    path = rules_copy / "functions.yml"
+    path.write_text(path.read_text(encoding="utf-8") + NEW_FUNCTION, encoding="utf-8")
+    rules = load_rules(rules_copy)
+    context = Context.build(rules, build_nlp(rules))
+    found = extract_document("The agency helps cybercrime victims recover their accounts.", context)
+    assert [(m.text, m.key) for m in found.mentions if m.label == "FUNCTION"] == \
+        [("helps cybercrime victims", "victim_support")]
 
 
