@@ -469,9 +469,10 @@ class _Checker:
         if data is None:
             return {}
         out: dict = {"_lines": dict(data.key_lines)}
+        examples += self._examples(path, data.get("examples"), required=True)
         for key, value in data.items():
             if key == "examples":
-                examples += self._examples(path, value, required=True)
+                continue
             elif isinstance(value, dict) and any(isinstance(v, list) for v in value.values()):
                 key_lines = getattr(value, "key_lines", {})
                 out[key] = {str(k): self._strings(path, key_lines.get(k, data.key_lines.get(key, 1)), v,

@@ -110,3 +110,13 @@ def test_the_new_function_in_capitals_is_valid_and_matches(rules_copy):
         [("helps cybercrime victims", "victim_support")]
 
 
+@pytest.mark.parametrize("name", ["linking.yml", "org_shapes.yml", "places.yml"])
+def test_every_rule_file_needs_examples(rules_copy, name):
+    """rules/README.md: "Every rule file needs `examples:`"; an emptied linking.yml (no cues at
+    all, so no links) must not pass as valid."""
+    (rules_copy / name).write_text("", encoding="utf-8")
+    with pytest.raises(RuleError) as info:
+        load_rules(rules_copy)
+    problems = [str(p) for p in info.value.problems]
+    assert problems == [f"{rules_copy.name}/{name}:1: this file has no examples; "
+                        "add 'examples:' with text that must match and text that must not"]
