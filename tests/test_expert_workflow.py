@@ -120,3 +120,17 @@ def test_every_rule_file_needs_examples(rules_copy, name):
     problems = [str(p) for p in info.value.problems]
     assert problems == [f"{rules_copy.name}/{name}:1: this file has no examples; "
                         "add 'examples:' with text that must match and text that must not"]
+
+
+def test_a_windows_1252_character_is_reported_on_its_line(rules_copy, capsys):
+    """A note typed in an editor that saves Windows-1252: the problem names the line of the
+    character, not line 1 of a thousand-line file."""
+    path = rules_copy / "functions.yml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    number = next(n for n, line in enumerate(lines, 1) if line.startswith("    label: "))
+    lines[number - 1] = lines[number - 1].rstrip("\n") + " – “core”\n"
+    path.write_bytes("".join(lines).encode("cp1252"))
+    problems = check(rules_copy, capsys)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"{rules_copy.name}/functions.yml:{number}: ")
+    assert "UTF-8" in problems[0]
