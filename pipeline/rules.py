@@ -267,6 +267,10 @@ class _Checker:
         files = rule_files(self.rules_dir)
         hashes = {self._rel(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
         organizations, examples = [], []
+        for stray in sorted(p for p in self.rules_dir.rglob("*.yaml") if p.is_file()):
+            self.problem(stray, 1, "rule files end in .yml, so this file is not read",
+                         f"rename it to {stray.stem}.yml")
+            self.unreadable = True
         org_dir = self.rules_dir / "organizations"
         org_files = sorted(org_dir.glob("*.yml")) if org_dir.is_dir() else []
         if not org_files:

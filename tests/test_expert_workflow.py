@@ -134,3 +134,20 @@ def test_a_windows_1252_character_is_reported_on_its_line(rules_copy, capsys):
     assert len(problems) == 1, problems
     assert problems[0].startswith(f"{rules_copy.name}/functions.yml:{number}: ")
     assert "UTF-8" in problems[0]
+
+
+def test_a_rule_file_saved_as_yaml_is_not_silently_ignored(rules_copy, capsys):
+    """Many editors name YAML files '.yaml'; the rules are read from '*.yml' only, so a new
+    gazetteer file 'caribbean.yaml' would pass the check and never add its organization."""
+    (rules_copy / "organizations" / "caribbean.yaml").write_text(
+        "organizations:\n"
+        "  - id: ectel\n"
+        "    name: Eastern Caribbean Telecommunications Authority\n"
+        "    acronyms: [ECTEL]\n"
+        "    type: regional\n"
+        "examples:\n"
+        "  - text: \"ECTEL regulates telecommunications.\"\n"
+        "    match: [{text: ECTEL, id: ectel}]\n", encoding="utf-8")
+    problems = check(rules_copy, capsys)
+    assert problems == [f"{rules_copy.name}/organizations/caribbean.yaml:1: rule files end in .yml, so this "
+                        "file is not read; rename it to caribbean.yml"]
