@@ -223,6 +223,9 @@ class _Checker:
     def __init__(self, rules_dir: Path):
         self.rules_dir = rules_dir
         self.problems: list[Problem] = []
+        # A file that could not be read hides the ids it defines: checks that other files name
+        # known ids would then report every reference to them, burying the one real problem.
+        self.unreadable = False
 
     def problem(self, path: Path | str, line: int, message: str, fix: str) -> None:
         self.problems.append(Problem(self._rel(path), line, _one_line(message), _one_line(fix)))
@@ -240,6 +243,7 @@ class _Checker:
             data = load_yaml(path)
         except YamlError as exc:
             self.problem(path, exc.line, exc.message, "fix the YAML syntax")
+            self.unreadable = True
             return None
         if data is None:
             data = LineDict()
@@ -247,6 +251,7 @@ class _Checker:
         if not isinstance(data, dict):
             self.problem(path, getattr(data, "line", 1), "the file must be a mapping of keys",
                          f"start the file with '{required_key or 'key'}:'")
+            self.unreadable = True
             return None
         for key in data:
             if key not in allowed:
@@ -255,17 +260,23 @@ class _Checker:
         if required_key and required_key not in data:
             self.problem(path, 1, f"missing top-level key {required_key!r}",
                          f"add '{required_key}:' followed by a list")
+            self.unreadable = True
         return data
 
     def run(self) -> Rules:
         files = rule_files(self.rules_dir)
         hashes = {self._rel(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
         organizations, examples = [], []
+        for stray in sorted(p for p in self.rules_dir.rglob("*.yaml") if p.is_file()):
+            self.problem(stray, 1, "rule files end in .yml, so this file is not read",
+                         f"rename it to {stray.stem}.yml")
+            self.unreadable = True
         org_dir = self.rules_dir / "organizations"
         org_files = sorted(org_dir.glob("*.yml")) if org_dir.is_dir() else []
         if not org_files:
             self.problem(org_dir, 0, "no gazetteer files found",
                          "add at least one rules/organizations/*.yml file with an 'organizations:' list")
+            self.unreadable = True
         for path in org_files:
             data = self._read(path, "organizations", {"organizations", "examples"})
             if data is None:
@@ -278,6 +289,7 @@ class _Checker:
         data = self._read(path, "functions", {"functions"}) if path.exists() else None
         if not path.exists():
             self.problem(path, 0, "missing file", "create rules/functions.yml with a 'functions:' list")
+            self.unreadable = True
         if data is not None:
             functions, fexamples = self._functions(path, data.get("functions"))
             examples += fexamples
@@ -399,6 +411,16 @@ class _Checker:
                              f"token attribute {unnamed[0]!r} is not a name",
                              "write each attribute by name as in spaCy's Matcher, such as LOWER or ORTH")
                 continue
+            # spaCy reads 'lemma:' as its own LEMMA (empty here: ours is the one 'LEMMA' is turned into), and the
+            # anchor words and window lengths read the capitalized names only: a pattern would silently misfire.
+            lower = [key for token in pattern if isinstance(token, dict) for key in _attribute_keys(token)
+                     if key != key.upper()]
+            if lower:
+                self.problem(path, entry.key_lines.get("pattern", line),
+                             f"token attribute {lower[0]!r} is written in lower case",
+                             f"write it in capitals, {lower[0].upper()}, like every attribute and operator "
+                             "of a token pattern")
+                continue
             errors = validate_token_pattern(pattern)
             for error in errors:
                 self.problem(path, entry.key_lines.get("pattern", line), f"spaCy rejects this token pattern: {error}",
@@ -451,9 +473,10 @@ class _Checker:
         if data is None:
             return {}
         out: dict = {"_lines": dict(data.key_lines)}
+        examples += self._examples(path, data.get("examples"), required=True)
         for key, value in data.items():
             if key == "examples":
-                examples += self._examples(path, value, required=True)
+                continue
             elif isinstance(value, dict) and any(isinstance(v, list) for v in value.values()):
                 key_lines = getattr(value, "key_lines", {})
                 out[key] = {str(k): self._strings(path, key_lines.get(k, data.key_lines.get(key, 1)), v,
@@ -547,7 +570,7 @@ class _Checker:
         acronym_owner: dict[str, Organization] = {}
         alias_owner: dict[str, tuple[Organization, str]] = {}
         for org in organizations:
-            if org.parent is not None and org.parent not in seen:
+            if org.parent is not None and org.parent not in seen and not self.unreadable:
                 self.problem(org.path, org.line, f"parent {org.parent!r} is not the id of any organization",
                              "use the id of an entry in rules/organizations/ or remove 'parent'")
             for acronym in org.acronyms:
@@ -567,7 +590,7 @@ class _Checker:
                 alias_owner.setdefault(key, (org, name))
         for org in organizations:
             for acronym in org.shared_acronyms:
-                if acronym not in acronym_owner:
+                if acronym not in acronym_owner and not self.unreadable:
                     self.problem(org.path, org.line, f"shared acronym {acronym!r} is nobody's main acronym",
                                  "move it to 'acronyms' or add it to the organization that mainly uses it")
         fids: dict[str, Function] = {}
@@ -589,7 +612,7 @@ class _Checker:
                 self.problem(pattern.path, pattern.line, f"duplicate pattern id {pattern.id!r}", "give it another id")
             pattern_ids.add(pattern.id)
         known = set(seen) | set(fids)
-        for example in examples:
+        for example in examples if not self.unreadable else ():
             for _, eid in example.match:
                 if eid not in known and not eid.startswith("new:"):
                     self.problem(example.path, example.line, f"example refers to unknown id {eid!r}",
@@ -672,6 +695,17 @@ def _anchors(pattern: list[dict]) -> set[str]:
             if isinstance(value, dict) and isinstance(value.get("IN"), list):
                 return {str(v).lower() for v in value["IN"]}
     return words
+
+
+def _attribute_keys(token: dict) -> Iterable[str]:
+    """A token description's attribute names and the operators of their values (IN, REGEX, ...).
+
+    The names inside ``_`` are custom extensions, named by whoever registered them, so they are not included.
+    """
+    for attr, value in token.items():
+        yield attr
+        if attr != "_" and isinstance(value, dict):
+            yield from (key for key in value if isinstance(key, str))
 
 
 def _can_backtrack_catastrophically(pattern: str) -> bool:

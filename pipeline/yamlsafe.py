@@ -218,11 +218,15 @@ def load_yaml(path: Path | str, text: str | None = None) -> Any:
     path = Path(path)
     if text is None:
         try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise YamlError(str(path), 1, f"the file is not UTF-8 text ({exc.reason}); save it as UTF-8")
+            data = path.read_bytes()
         except OSError as exc:
             raise YamlError(str(path), 1, f"the file cannot be read ({exc.strerror or exc})")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:   # the line of the first bad byte: one accented letter in a long file
+            raise YamlError(str(path), data.count(b"\n", 0, exc.start) + 1,
+                            f"the file is not UTF-8 text (byte 0x{data[exc.start]:02X} on this line: {exc.reason}); "
+                            "save it as UTF-8") from None
     data = _load_fast(text)
     if data is not _SLOW:
         return data
