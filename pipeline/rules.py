@@ -242,7 +242,7 @@ class _Checker:
         try:
             data = load_yaml(path)
         except YamlError as exc:
-            self.problem(path, exc.line, exc.message, "fix the YAML syntax")
+            self.problem(path, exc.line, exc.message, exc.fix)
             self.unreadable = True
             return None
         if data is None:

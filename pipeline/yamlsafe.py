@@ -46,9 +46,9 @@ class LineList(list):
 class YamlError(ValueError):
     """A file that is not valid YAML, with the line of the first problem."""
 
-    def __init__(self, path: str, line: int, message: str):
+    def __init__(self, path: str, line: int, message: str, fix: str = "fix the YAML syntax"):
         super().__init__(f"{path}:{line}: {message}")
-        self.path, self.line, self.message = path, line, message
+        self.path, self.line, self.message, self.fix = path, line, message, fix
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -220,12 +220,13 @@ def load_yaml(path: Path | str, text: str | None = None) -> Any:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise YamlError(str(path), 1, f"the file cannot be read ({exc.strerror or exc})")
+            raise YamlError(str(path), 1, f"the file cannot be read ({exc.strerror or exc})",
+                            "make it a readable file, or move it out of the rules folder")
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:   # the line of the first bad byte: one accented letter in a long file
             raise YamlError(str(path), data.count(b"\n", 0, exc.start) + 1,
-                            f"the file is not UTF-8 text (byte 0x{data[exc.start]:02X} on this line: {exc.reason}); "
+                            f"the file is not UTF-8 text (byte 0x{data[exc.start]:02X} on this line: {exc.reason})",
                             "save it as UTF-8") from None
     data = _load_fast(text)
     if data is not _SLOW:

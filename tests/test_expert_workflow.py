@@ -133,7 +133,16 @@ def test_a_windows_1252_character_is_reported_on_its_line(rules_copy, capsys):
     problems = check(rules_copy, capsys)
     assert len(problems) == 1, problems
     assert problems[0].startswith(f"{rules_copy.name}/functions.yml:{number}: ")
-    assert "UTF-8" in problems[0]
+    assert problems[0].endswith("; save it as UTF-8")          # not "fix the YAML syntax": the syntax is fine
+    assert "YAML" not in problems[0]
+
+
+def test_a_folder_named_like_a_rule_file_gets_its_own_fix(rules_copy, capsys):
+    (rules_copy / "places.yml").unlink()
+    (rules_copy / "places.yml").mkdir()
+    problems = check(rules_copy, capsys)
+    assert problems == [f"{rules_copy.name}/places.yml:1: the file cannot be read (Is a directory); "
+                        "make it a readable file, or move it out of the rules folder"]
 
 
 def test_a_rule_file_saved_as_yaml_is_not_silently_ignored(rules_copy, capsys):
