@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -306,6 +307,11 @@ class _Checker:
         linking = self._wordlists(self.rules_dir / "linking.yml", LINKING_KEYS, examples)
         places = self._wordlists(self.rules_dir / "places.yml", PLACE_KEYS, examples)
         places.pop("_lines", None)
+        codes = places.get("countries", {})
+        for org in organizations if codes and not self.unreadable else ():
+            if org.country is not None and re.fullmatch(r"[A-Z]{2}", org.country) and org.country not in codes:
+                self.problem(org.path, org.line, f"country {org.country!r} is not in rules/places.yml",
+                             "use the ISO 3166-1 code of the country, or add it to 'countries' in rules/places.yml")
         for key in ("question_markers", "answer_markers"):
             for i, pattern in enumerate(linking.get(key, ())):
                 self._check_regex(self.rules_dir / "linking.yml", linking.get("_lines", {}).get(key, 1), pattern)
@@ -368,6 +374,17 @@ class _Checker:
             return ()
         return tuple(str(v).strip() for v in value if str(v).strip())
 
+    def _visible(self, path: Path, line: int, key: str, value: Any) -> None:
+        """Names and phrases hold no invisible formatting characters (zero-width space, soft hyphen, ...).
+
+        Normalization removes them from documents, so a name holding one could never match.
+        """
+        for text in ([value] if isinstance(value, str) else value if isinstance(value, (list, tuple)) else ()):
+            hidden = [c for c in str(text) if unicodedata.category(c) == "Cf"]
+            if hidden:
+                self.problem(path, line, f"{key}: {str(text)!r} holds the invisible character U+{ord(hidden[0]):04X}",
+                             "delete it: documents lose such characters before matching, so this could never match")
+
     def _organizations(self, path: Path, entries: Any) -> list[Organization]:
         out = []
         for line, entry in self._entries(path, entries, "organizations"):
@@ -381,6 +398,13 @@ class _Checker:
             if entry["type"] not in ORG_TYPES:
                 self.problem(path, entry.key_lines.get("type", line), f"unknown organization type {entry['type']!r}",
                              f"use one of: {', '.join(ORG_TYPES)}")
+            country = entry.get("country")
+            if country is not None and not re.fullmatch(r"[A-Z]{2}", str(country)):
+                self.problem(path, entry.key_lines.get("country", line),
+                             f"country {country!r} is not a two-letter country code",
+                             "write the ISO 3166-1 code in capitals, as in rules/places.yml (for example LC)")
+            for key in ("name", "acronyms", "shared_acronyms", "aliases"):
+                self._visible(path, entry.key_lines.get(key, line), key, entry.get(key))
             out.append(Organization(
                 id=org_id, name=str(entry["name"]).strip(), type=str(entry["type"]),
                 acronyms=self._strings(path, line, entry.get("acronyms"), "acronyms"),
@@ -456,6 +480,7 @@ class _Checker:
             if not ID_RE.match(fid):
                 self.problem(path, line, f"function id {fid!r} is not lowercase snake_case", "use only a-z, 0-9 and _")
             phrases = self._strings(path, entry.key_lines.get("phrases", line), entry.get("phrases"), "phrases")
+            self._visible(path, entry.key_lines.get("phrases", line), "phrases", phrases)
             patterns = self._patterns(path, entry.get("patterns"), PATTERN_KEYS, kind="function")
             if not phrases and not patterns:
                 self.problem(path, line, f"function {fid!r} has no phrases and no patterns",

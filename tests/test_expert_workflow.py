@@ -160,3 +160,44 @@ def test_a_rule_file_saved_as_yaml_is_not_silently_ignored(rules_copy, capsys):
     problems = check(rules_copy, capsys)
     assert problems == [f"{rules_copy.name}/organizations/caribbean.yaml:1: rule files end in .yml, so this "
                         "file is not read; rename it to caribbean.yml"]
+
+
+def _add_caribbean_agency(rules_copy, **fields: str) -> int:
+    """Append a national agency to regional.yml's organizations; returns the line of its id."""
+    path = rules_copy / "organizations" / "regional.yml"
+    text = path.read_text(encoding="utf-8")
+    head, sep, tail = text.partition("\nexamples:")
+    entry = {"id": "lc_cirt", "name": "Saint Lucia Computer Incident Response Team", "acronyms": "[LCIRT]",
+             "type": "national_agency", "country": "LC", **fields}
+    block = "".join(f"    {k}: {v}\n" if k != "id" else f"  - id: {v}\n" for k, v in entry.items())
+    path.write_text(head.rstrip("\n") + "\n" + block + sep + tail, encoding="utf-8")
+    return (head.rstrip("\n") + "\n").count("\n") + 1
+
+
+@pytest.mark.parametrize("country, problem", [
+    ("Saint Lucia", "country 'Saint Lucia' is not a two-letter country code"),
+    ("lc", "country 'lc' is not a two-letter country code"),
+    ("XQ", "country 'XQ' is not in rules/places.yml"),
+])
+def test_a_country_is_a_code_that_places_yml_knows(rules_copy, capsys, country, problem):
+    """Names shared by agencies of several countries are qualified with the country's name, looked up by its code."""
+    line = _add_caribbean_agency(rules_copy, country=country)
+    problems = check(rules_copy, capsys)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"{rules_copy.name}/organizations/regional.yml:")
+    assert problem in problems[0]
+    assert int(problems[0].split(":")[1]) in range(line, line + 6)
+
+
+def test_a_name_with_an_invisible_character_is_reported(rules_copy, capsys):
+    """Pasted from a web page, 'LC\u200bIRT' looks like LCIRT; documents lose the zero-width space, so it could never match."""
+    _add_caribbean_agency(rules_copy, acronyms="[\"LC\u200bIRT\"]")
+    problems = check(rules_copy, capsys)
+    assert len(problems) == 1, problems
+    assert "holds the invisible character U+200B" in problems[0]
+
+
+def test_the_added_agency_is_valid(rules_copy):
+    _add_caribbean_agency(rules_copy)
+    rules = load_rules(rules_copy)
+    assert rules.organization("lc_cirt").country == "LC"
