@@ -261,7 +261,8 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
         clause_start = _clause_start(sent, cues)
         own = _own_functions(sent, cues)
         joins = _coordinated_clauses(sent, cues, clause_start)
-        roles = {id(m): role(sent, m, max(clause_start, _clause_of(joins, sent.token_at(m.start))), cues)
+        roles = {id(m): role(sent, m, max(clause_start, _clause_of(joins, sent.token_at(m.start))) if joins
+                              else clause_start, cues)
                  for m in sent.orgs}
         sent.actors = [m for m in sent.orgs if roles[id(m)] in ("actor", "agent")]
         sent.agents = {id(m) for m in sent.orgs if roles[id(m)] == "agent"}

@@ -40,6 +40,7 @@ SHAPE_KEYS = {
     "generic_phrases", "non_org_heads", "non_org_names", "list_kinds", "list_openers", "examples",
 }
 PLACE_KEYS = {"countries", "regions", "examples"}
+COUNTRY_RE = re.compile(r"[A-Z]{2}")       # an organization's country: an ISO 3166-1 code that places.yml lists
 # Linking lists compared token by token: a phrase there would never match.
 ONE_WORD_KEYS = {"actor_openers", "receiver_prepositions", "possessive_markers", "anaphor_heads", "partner_verbs",
                  "kind_heads", "activity_nouns", "definite_heads", "lead_in_pronouns", "reporting_verbs",
@@ -309,7 +310,7 @@ class _Checker:
         places.pop("_lines", None)
         codes = places.get("countries", {})
         for org in organizations if codes and not self.unreadable else ():
-            if org.country is not None and re.fullmatch(r"[A-Z]{2}", org.country) and org.country not in codes:
+            if org.country is not None and COUNTRY_RE.fullmatch(org.country) and org.country not in codes:
                 self.problem(org.path, org.line, f"country {org.country!r} is not in rules/places.yml",
                              "use the ISO 3166-1 code of the country, or add it to 'countries' in rules/places.yml")
         for key in ("question_markers", "answer_markers"):
@@ -399,7 +400,7 @@ class _Checker:
                 self.problem(path, entry.key_lines.get("type", line), f"unknown organization type {entry['type']!r}",
                              f"use one of: {', '.join(ORG_TYPES)}")
             country = entry.get("country")
-            if country is not None and not re.fullmatch(r"[A-Z]{2}", str(country)):
+            if country is not None and not COUNTRY_RE.fullmatch(str(country)):
                 self.problem(path, entry.key_lines.get("country", line),
                              f"country {country!r} is not a two-letter country code",
                              "write the ISO 3166-1 code in capitals, as in rules/places.yml (for example LC)")

@@ -101,8 +101,8 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _bounded(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """``text[start:end]`` in pieces of at most ``MAX_SENTENCE_CHARS``, cut after the last
-    semicolon or colon of a piece, else its last comma, else its last space (mid-word only
+    """``text[start:end]`` in pieces of at most ``MAX_SENTENCE_CHARS``, each cut after its last
+    semicolon, else its last colon, else its last comma, else its last space (mid-word only
     when a piece has none)."""
     pieces = []
     while end - start > MAX_SENTENCE_CHARS:
