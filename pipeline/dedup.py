@@ -36,6 +36,7 @@ NUM_PERM = 128
 SHINGLE = 5
 _WORD = re.compile(r"\w+")
 _SEED = 1
+_BLOCK = 1024             # shingles per block of the signature's computation
 _MAX_HASH = np.uint32(0xFFFFFFFF)
 _FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
 # (bands, rows) that minimize the equally weighted false positive and negative probabilities
@@ -100,8 +101,18 @@ def signature(text: str, num_perm: int = NUM_PERM) -> Signature | None:
     shingles = set(map(b" ".join, zip(*(encoded[k:] for k in range(SHINGLE)))))
     hashes = np.fromiter(map(zlib.crc32, shingles), dtype=np.uint32, count=len(shingles))
     a, b = _permutations(num_perm)
-    permuted = _fmix32(hashes).reshape(-1, 1) * a + b        # shingles x permutations, mod 2^32
-    return Signature(np.minimum(np.full(num_perm, _MAX_HASH, dtype=np.uint32), permuted.min(axis=0)))
+    mixed = _fmix32(hashes)
+    least = np.full(num_perm, _MAX_HASH, dtype=np.uint32)
+    # Blocks of shingles x permutations (mod 2^32), computed in place: a block stays
+    # in the processor's cache, and a long document needs no matrix of its own size.
+    block = np.empty((min(len(mixed), _BLOCK), num_perm), dtype=np.uint32)
+    for first in range(0, len(mixed), _BLOCK):
+        rows = mixed[first:first + _BLOCK, None]
+        permuted = block[:len(rows)]
+        np.multiply(rows, a, out=permuted)
+        np.add(permuted, b, out=permuted)
+        np.minimum(least, permuted.min(axis=0), out=least)
+    return Signature(least)
 
 
 def _lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:

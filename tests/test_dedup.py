@@ -122,9 +122,11 @@ def test_signature_equals_datasketch_minhash():
 
     from datasketch import MinHash
 
-    from pipeline.dedup import NUM_PERM, SHINGLE, _WORD
+    from pipeline.dedup import _BLOCK, NUM_PERM, SHINGLE, _WORD
 
     texts = _texts()
+    texts.append(" ".join(texts))                             # shingles over several blocks of the computation
+    assert len(_WORD.findall(texts[-1])) > 3 * _BLOCK
     texts.append(texts[-1].replace("assert", "check"))        # a near copy: a similarity strictly inside (0, 1)
     plain, ours = [], []
     for text in texts:
