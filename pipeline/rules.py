@@ -228,6 +228,8 @@ class _Checker:
         # A file that could not be read hides the ids it defines: checks that other files name
         # known ids would then report every reference to them, burying the one real problem.
         self.unreadable = False
+        # Ids of entries skipped for a problem already reported: references to them are not reported again.
+        self.skipped: set[str] = set()
 
     def problem(self, path: Path | str, line: int, message: str, fix: str) -> None:
         self.problems.append(Problem(self._rel(path), line, _one_line(message), _one_line(fix)))
@@ -342,6 +344,10 @@ class _Checker:
             out.append((line, entry))
         return out
 
+    def _skip(self, entry: dict) -> None:
+        if isinstance(entry.get("id"), str):
+            self.skipped.add(entry["id"])
+
     def _keys(self, path: Path, line: int, entry: dict, allowed: set[str], required: Iterable[str]) -> bool:
         ok = True
         for key in entry:
@@ -391,6 +397,7 @@ class _Checker:
         for line, entry in self._entries(path, entries, "organizations"):
             if not self._keys(path, line, entry, ORG_KEYS, ("id", "name", "type")) or \
                     not self._scalars_ok(path, line, entry, ("id", "name", "type", "parent", "country", "note")):
+                self._skip(entry)
                 continue
             org_id = str(entry["id"])
             if not ID_RE.match(org_id):
@@ -476,6 +483,7 @@ class _Checker:
         for line, entry in self._entries(path, entries, "functions"):
             if not self._keys(path, line, entry, FUNCTION_KEYS, ("id", "label", "definition")) or \
                     not self._scalars_ok(path, line, entry, ("id", "label", "definition")):
+                self._skip(entry)
                 continue
             fid = str(entry["id"])
             if not ID_RE.match(fid):
@@ -596,7 +604,8 @@ class _Checker:
         acronym_owner: dict[str, Organization] = {}
         alias_owner: dict[str, tuple[Organization, str]] = {}
         for org in organizations:
-            if org.parent is not None and org.parent not in seen and not self.unreadable:
+            if org.parent is not None and org.parent not in seen and org.parent not in self.skipped \
+                    and not self.unreadable:
                 self.problem(org.path, org.line, f"parent {org.parent!r} is not the id of any organization",
                              "use the id of an entry in rules/organizations/ or remove 'parent'")
             for acronym in org.acronyms:
@@ -637,7 +646,7 @@ class _Checker:
             if pattern.id in pattern_ids:
                 self.problem(pattern.path, pattern.line, f"duplicate pattern id {pattern.id!r}", "give it another id")
             pattern_ids.add(pattern.id)
-        known = set(seen) | set(fids)
+        known = set(seen) | set(fids) | self.skipped
         for example in examples if not self.unreadable else ():
             for _, eid in example.match:
                 if eid not in known and not eid.startswith("new:"):
@@ -645,11 +654,11 @@ class _Checker:
                                  "use an organization id, a function id, or 'new:<name>' for an organization "
                                  "that is not in the gazetteer")
             for org_id, fid in (*example.links, *example.no_links):
-                if fid not in fids:
+                if fid not in fids and fid not in self.skipped:
                     self.problem(example.path, example.line, f"example refers to unknown function {fid!r}",
                                  f"use one of: {', '.join(sorted(fids))}")
                 # A no_link on an id nothing can have would pass whatever the pipeline does.
-                if org_id not in seen and not org_id.startswith("new:"):
+                if org_id not in seen and org_id not in self.skipped and not org_id.startswith("new:"):
                     self.problem(example.path, example.line, f"example refers to unknown organization {org_id!r}",
                                  "use a gazetteer id, or 'new:<name>' for an organization the gazetteer lacks")
 

@@ -119,6 +119,23 @@ def test_unknown_organization_in_a_link_example(rules_copy):
     assert any("unknown organization 'world_bnak'" in p for p in problems_of(rules_copy))
 
 
+def test_an_entry_skipped_for_a_missing_key_is_reported_once(rules_copy):
+    # The examples that name the entry (here dozens, across files) are not each reported as unknown ids.
+    path = rules_copy / "organizations" / "un_system.yml"
+    text = path.read_text()
+    entry = "  - id: itu\n    name: International Telecommunication Union\n    acronyms: [ITU]\n    type: un_body\n"
+    assert entry in text
+    path.write_text(text.replace(entry, entry.replace("    type: un_body\n", "")))
+    problems = problems_of(rules_copy)
+    assert [p for p in problems if "'type'" in p] == [p for p in problems if "un_system.yml" in p]
+    assert len(problems) == 1, problems
+    assert "missing required key 'type'" in problems[0]
+    function = rules_copy / "functions.yml"
+    function.write_text(function.read_text().replace("    label: Capacity building\n", "", 1))
+    problems = problems_of(rules_copy)
+    assert len(problems) == 2 and "missing required key 'label'" in problems[1], problems
+
+
 def test_missing_rules_folder(tmp_path):
     assert any("does not exist" in p for p in problems_of(tmp_path / "nope"))
 
