@@ -52,6 +52,7 @@ _BULLETS = ("-", "•", "*", "–", "—", "·")
 _SKIP = {"the", "a", "an", "both", "either", "(", ")", "[", "]", '"', "“", "”"}
 _COORD = {"and", "or", ",", "&"}
 _PRONOUNS = {"they", "it", "we", "he", "she", "i", "you"}
+_LOCATED = {"based", "headquartered"}       # "<place>-based <organization>"
 _NEXT_GERUND = re.compile(r",\s+(?:and\s+)?([a-z]+ing)\b")
 _PREPOSITIONS = {"with", "between", "among", "by", "from", "for", "on", "of", "to", "in", "against"}
 _AGENT_PREPOSITIONS = {"from", "by"}     # in an opening phrase, they name its activity's own agent
@@ -114,6 +115,7 @@ class Cues:
         self.reporting_verbs = {p[0] for p in low("reporting_verbs") if len(p) == 1}
         self.partner_nouns = {p[0] for p in low("partner_nouns") if len(p) == 1}
         self.participant_nouns = {p[0] for p in low("participant_nouns") if len(p) == 1}
+        self.staff_nouns = {p[0] for p in low("staff_nouns") if len(p) == 1}
         self.relative_pronouns = {p[0] for p in low("relative_pronouns") if len(p) == 1}
         self.clause_joiners = {p[0] for p in low("clause_joiners") if len(p) == 1}
         # First words of the cue phrases, as tokens: a sentence without any of them
@@ -460,6 +462,7 @@ def _coordinated_clauses(sent: _Sentence, cues: Cues, clause_start: int = 0) -> 
         k = b
         while k < len(words) and words[k] in _SKIP:
             k += 1
+        k = _after_located(words, k)
         if k not in org_tokens:
             continue
         while k < len(words) and (k in org_tokens or words[k] in _SKIP or words[k] in _COORD
@@ -678,6 +681,9 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
             while j >= clause_start and surfaces[j][:1].isupper() and j not in org_tokens:
                 j -= 1
             continue
+        if word in _LOCATED and j >= 2 and words[j - 1] == "-":
+            j -= 3       # "the Geneva-based ITU": the place describes the organization
+            continue
         if word == "as" and j >= 2 and words[j - 1] == "well" and words[j - 2] == "as":
             j -= 3       # "X as well as Y"
             continue
@@ -700,6 +706,9 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
         marker = _example_marker(words, j, cues)
         if marker:
             return _role_of_examples(sent, j - marker, clause_start, cues, org_tokens)
+        if word == "at" and j >= 1 and _singular(words[j - 1]) in cues.staff_nouns \
+                and _opens(words, j - 1, clause_start):
+            return "actor"       # "Researchers at ENISA conduct research"; not "The ITU trains officials at ENISA"
         if word in cues.receivers:
             return "receiver"
         if word == "with" and _after_partner_verb(words, j, cues):
@@ -716,6 +725,21 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
             return "actor"
         return "object"
     return "actor"
+
+
+def _after_located(words: list[str], k: int) -> int:
+    """The token after a "<place>-based" compound that starts at ``k`` ("the Lyon-based INTERPOL"), else ``k``."""
+    if k + 2 < len(words) and words[k + 1] == "-" and words[k + 2] in _LOCATED:
+        return k + 3
+    return k
+
+
+def _opens(words: list[str], k: int, clause_start: int) -> bool:
+    """The noun at ``k`` opens its clause, after at most an article or "senior" ("Senior analysts at ...")."""
+    j = k - 1
+    while j >= clause_start and (words[j] in _SKIP or words[j] == "senior"):
+        j -= 1
+    return j < clause_start or words[j] == ","
 
 
 def _example_marker(words: list[str], j: int, cues: Cues) -> int:
