@@ -278,6 +278,8 @@ def organization_rows(resolution: Resolution, stats: MentionStats, rules,
             "org_id": org_id, "name": name, "acronym": acronym,
             "aliases": sorted(n for n in names if n and n != name),
             "org_type": org_type, "parent": parent, "in_gazetteer": entry is not None,
+            # The parent need not be mentioned, so a join on `parent` would lose it: its name comes along.
+            "parent_name": rules.organization(parent).name if parent and rules.organization(parent) else None,
             "n_mentions": stats.n_mentions[org_id], "n_documents": len(stats.documents[org_id]),
             "doc_ids": sorted(stats.documents[org_id]), "functions": sorted(functions_of.get(org_id, ())),
             "acronym_conflicts": sorted(resolution.conflicts.get(org_id, ())),

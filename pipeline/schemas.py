@@ -52,6 +52,7 @@ ORGANIZATIONS = pa.schema([
     ("aliases", pa.list_(pa.string())),
     ("org_type", pa.string()),
     ("parent", pa.string()),
+    ("parent_name", pa.string()),
     ("in_gazetteer", pa.bool_()),
     ("n_mentions", pa.int64()),
     ("n_documents", pa.int64()),

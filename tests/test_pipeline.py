@@ -37,6 +37,15 @@ def test_seed_dataset_has_the_contract_columns(seed_dataset):
     assert first["n_homoglyph"] == 259 and "\u0435" not in first["text"]
 
 
+def test_a_parent_is_named_even_when_the_corpus_does_not_mention_it(seed_dataset):
+    orgs = pd.read_parquet(seed_dataset / "organizations.parquet").set_index("org_id")
+    assert orgs.loc["enisa", "parent"] == "european_union" and "european_union" not in orgs.index
+    assert orgs.loc["enisa", "parent_name"] == "European Union"
+    with_parent = orgs[orgs["parent"].notna()]
+    assert len(with_parent) > 3 and with_parent["parent_name"].notna().all()
+    assert orgs.loc[orgs["parent"].isna(), "parent_name"].isna().all()
+
+
 def test_mention_offsets_point_into_normalized_and_raw_text(seed_dataset):
     docs = pd.read_parquet(seed_dataset / "documents.parquet").set_index("doc_id")
     mentions = pd.read_parquet(seed_dataset / "mentions.parquet")
