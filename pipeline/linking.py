@@ -323,8 +323,9 @@ def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set, joins: 
                 continue     # "The ITU sets standards, and the World Bank funds projects": each its own
             if agent_of.get(id(org), fn) is not fn:
                 continue     # "The ITU trains staff funded by the World Bank": the World Bank funds only
-            if org.start < fn.start and _passive_by(fn):
-                continue     # "The PaCSON initiative is funded by ...": PaCSON receives the funds
+            if _passive_by(fn) and agent_of.get(id(org)) is not fn:
+                continue     # "The PaCSON initiative is funded by ...": PaCSON receives the funds; and in
+                #              "funded by the EU and implemented by UNODC" UNODC implements only
             if fn.start < org.start and id(org) in sent.agents:
                 continue     # "The workshop discussed the role of the World Bank in financing ...": after it only
             if id(fn) in clauses:
@@ -537,8 +538,15 @@ def _negated(sent: _Sentence, start: int, end: int, cues: Cues) -> bool:
                                                                                   match.start()))
         if opened >= 0 and "," in text[match.end():end - base]:
             continue
+        # "NATO has never conducted offensive operations, but it shares threat
+        # intelligence": a contrast or a semicolon ends what the negation denies.
+        if _NEGATION_ENDS.search(text, match.end(), end - base):
+            continue
         return True
     return False
+
+
+_NEGATION_ENDS = re.compile(r"\b(?:but|whereas|however|instead)\b|;", re.IGNORECASE)
 
 
 def _passive_by(fn) -> bool:
@@ -617,7 +625,7 @@ def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
     last = first
     while last + 1 < len(starts) and starts[last + 1] < mention.end:
         last += 1
-    if _describes_the_name_before(sent, first, last, org_tokens, cues):
+    if _describes_the_name_before(sent, first, last, org_tokens, cues, clause_start):
         return "possessor"
     # "the ITU's IMPACT": the owner is not the one acting. "the World Bank's work
     # in helping countries ...": the owner of an activity is the one acting.
@@ -637,7 +645,8 @@ def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
     return _role_before(sent, first - 1, clause_start, cues, org_tokens)
 
 
-def _describes_the_name_before(sent: _Sentence, first: int, last: int, org_tokens: set, cues: Cues) -> bool:
+def _describes_the_name_before(sent: _Sentence, first: int, last: int, org_tokens: set, cues: Cues,
+                               clause_start: int = 0) -> bool:
     """The mention (tokens ``first`` to ``last``) modifies the noun of an apposition to another organization.
 
     "ENISA, the EU agency for cybersecurity, publishes threat reports" and
@@ -645,11 +654,15 @@ def _describes_the_name_before(sent: _Sentence, first: int, last: int, org_token
     organization before the comma; it does not act. The mention stands after
     "<organization>, the" and before a lowercase noun; a lowercase word that
     can follow a subject ("and", "has", a function) keeps it a name of its own
-    ("ENISA, the EU and INTERPOL train ...").
+    ("ENISA, the EU and INTERPOL train ..."). A comma that closes an opening
+    phrase opens the main clause instead ("In partnership with the OAS, the
+    GFCE runs ...").
     """
     words, surfaces = sent.words, sent.surfaces
     j = first - 1
     if j < 2 or words[j] not in {"the", "a", "an"} or words[j - 1] != ",":
+        return False
+    if j - 1 < clause_start or _closes_opening_phrase(words, j - 1, clause_start):
         return False
     j -= 2
     while j >= 0 and words[j] in {")", "]"}:
