@@ -116,6 +116,7 @@ class Cues:
         self.partner_nouns = {p[0] for p in low("partner_nouns") if len(p) == 1}
         self.participant_nouns = {p[0] for p in low("participant_nouns") if len(p) == 1}
         self.staff_nouns = {p[0] for p in low("staff_nouns") if len(p) == 1}
+        self.member_nouns = {p[0] for p in low("member_nouns") if len(p) == 1}
         self.relative_pronouns = {p[0] for p in low("relative_pronouns") if len(p) == 1}
         self.clause_joiners = {p[0] for p in low("clause_joiners") if len(p) == 1}
         # First words of the cue phrases, as tokens: a sentence without any of them
@@ -630,6 +631,8 @@ def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
     # "the ITU's IMPACT": the owner is not the one acting. "the World Bank's work
     # in helping countries ...": the owner of an activity is the one acting.
     nxt = last + 1
+    if nxt < len(words) and _singular(words[nxt]) in cues.member_nouns and sent.surfaces[nxt][:1].islower():
+        return "possessor"     # "EU member states", "NATO allies": the noun acts, not the organization
     if nxt < len(words) and words[nxt] in cues.possessive:
         after = nxt + 1
         while after < len(words) and words[after] in _SKIP:
@@ -779,6 +782,11 @@ def _role_of_examples(sent: _Sentence, j: int, clause_start: int, cues: Cues, or
         word = words[j]
         if word in {"(", "[", ",", '"', "“"} and consumed == 0:
             j -= 1
+            continue
+        if j in org_tokens and j + 1 < len(words) and _singular(words[j + 1]) in cues.member_nouns:
+            while j >= clause_start and j in org_tokens:
+                j -= 1       # "UN agencies such as UNODC": the organization is part of the noun
+            consumed += 1
             continue
         if j in org_tokens:
             return "object" if consumed else "actor"
