@@ -117,6 +117,7 @@ class Cues:
         self.participant_nouns = {p[0] for p in low("participant_nouns") if len(p) == 1}
         self.staff_nouns = {p[0] for p in low("staff_nouns") if len(p) == 1}
         self.member_nouns = {p[0] for p in low("member_nouns") if len(p) == 1}
+        self.training_verbs = {p[0] for p in low("training_verbs") if len(p) == 1}
         self.relative_pronouns = {p[0] for p in low("relative_pronouns") if len(p) == 1}
         self.clause_joiners = {p[0] for p in low("clause_joiners") if len(p) == 1}
         # First words of the cue phrases, as tokens: a sentence without any of them
@@ -886,6 +887,8 @@ def _find_own_functions(sent: _Sentence, cues: Cues) -> list:
     own = [f for f in sent.functions if (f.start < limit or f.start >= resume and
                                          (topic_re is None or not topic_re.search(text[:f.start - sent.seg.start])))
            and not _names_a_kind(sent, f, cues)]
+    if cues.training_verbs and len(own) > 1:
+        own = _without_training_topics(sent, own, cues)
     if not own:
         return own
     words, starts = sent.words, sent.token_starts
@@ -899,6 +902,33 @@ def _find_own_functions(sent: _Sentence, cues: Cues) -> list:
             continue
         kept.append(f)
     return kept
+
+
+def _without_training_topics(sent: _Sentence, own: list, cues: Cues) -> list:
+    """Drop what people are trained in: "trains police officers in cybercrime investigation".
+
+    After a function mention that opens with a training verb and is followed by
+    "in" or "on" and a lowercase word, the functions up to the clause's end
+    (a comma, semicolon or colon) are the subject of the training, not more
+    activities of the trainer. "trains officers in Africa" names a place.
+    """
+    words, surfaces, starts = sent.words, sent.surfaces, sent.token_starts
+    topics: set[int] = set()
+    for f in own:
+        first = sent.token_at(f.start)
+        k = sent.token_at(f.end)
+        if first >= len(words) or words[first] not in cues.training_verbs or k >= len(words) \
+                or words[k] not in ("in", "on"):
+            continue
+        n = k + 1
+        while n < len(words) and words[n] in _SKIP:
+            n += 1
+        if n >= len(words) or not surfaces[n][:1].islower():
+            continue
+        end = next((i for i in range(n, len(words)) if words[i] in {",", ";", ":"}), None)
+        stop = starts[end] if end is not None else sent.seg.end
+        topics.update(id(g) for g in own if g is not f and starts[n] <= g.start < stop)
+    return [g for g in own if id(g) not in topics] if topics else own
 
 
 def _names_a_kind(sent: _Sentence, mention, cues: Cues) -> bool:
