@@ -889,6 +889,8 @@ def _find_own_functions(sent: _Sentence, cues: Cues) -> list:
            and not _names_a_kind(sent, f, cues)]
     if cues.training_verbs and len(own) > 1:
         own = _without_training_topics(sent, own, cues)
+    if own:
+        own = _without_others_clauses(sent, own, cues)
     if not own:
         return own
     words, starts = sent.words, sent.token_starts
@@ -902,6 +904,36 @@ def _find_own_functions(sent: _Sentence, cues: Cues) -> list:
             continue
         kept.append(f)
     return kept
+
+
+_COPULAS = {"is", "are", "was", "were", "be", "been", "being", "become", "became", "becomes", "remain", "remains"}
+
+
+def _without_others_clauses(sent: _Sentence, own: list, cues: Cues) -> list:
+    """Drop the functions of a clause about other actors: "supports countries that prosecute cybercriminals".
+
+    The clause opens with "that", "who" or a participle right after a plural
+    noun of ``member_nouns`` or ``kind_heads`` that is no organization mention
+    ("provides technical assistance to countries drafting cybercrime laws") and
+    runs to the next comma, semicolon or colon. After a copula the noun is the
+    subject itself ("ENISA and Europol are agencies that share ...").
+    """
+    words, starts = sent.words, sent.token_starts
+    org_tokens = _org_token_indexes(sent)
+    nouns = cues.member_nouns | cues.kind_heads
+    cut: set[int] = set()
+    for i in range(1, len(words)):
+        w = words[i]
+        if not (w in ("that", "who") or w.endswith("ing") and len(w) > 5):
+            continue
+        if (i - 1) in org_tokens or _singular(words[i - 1]) not in nouns or not words[i - 1].endswith("s"):
+            continue
+        if _COPULAS.intersection(words[max(0, i - 5):i - 1]):
+            continue     # "ENISA and Europol are agencies that share ...": the subject itself
+        end = next((k for k in range(i, len(words)) if words[k] in {",", ";", ":"}), None)
+        stop = starts[end] if end is not None else sent.seg.end
+        cut.update(id(g) for g in own if starts[i] <= g.start < stop)
+    return [g for g in own if id(g) not in cut] if cut else own
 
 
 def _without_training_topics(sent: _Sentence, own: list, cues: Cues) -> list:
