@@ -674,10 +674,13 @@ def _describes_the_name_before(sent: _Sentence, first: int, last: int, org_token
     if j < 0 or j not in org_tokens:
         return False
     k = last + 1
-    if k < len(words) and words[k] in cues.possessive:
+    possessed = k < len(words) and words[k] in cues.possessive
+    if possessed:
         k += 1
     if k >= len(words) or not surfaces[k].isalpha() or not surfaces[k][:1].islower():
         return False
+    if possessed:
+        return True      # "EC3, the EU's hub for cybercrime intelligence, ...": whatever the noun
     if words[k] in _COORD or words[k] in cues.clause_joiners or words[k] in _AUXILIARIES:
         return False
     return not any(f.start == sent.token_starts[k] for f in sent.functions)
