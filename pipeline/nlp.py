@@ -40,7 +40,10 @@ FUNCTION_PHRASES, FUNCTION_PATTERNS = "function_phrases", "function_patterns"
 # Lemmas from the lookup table that are wrong for matching purposes.
 _LEMMA_OVERRIDES = {"first": "first", "data": "data", "media": "media", "us": "us", "best": "best",
                     "better": "better", "left": "left", "united": "united", "nations": "nation",
-                    "states": "state", "tools": "tool", "rules": "rule", "aids": "aids"}
+                    "states": "state", "tools": "tool", "rules": "rule", "aids": "aids",
+                    # The lookup table gives "develope" for these (but "develop" for "develops"),
+                    # so no LEMMA develop pattern matched "developed standards" or "developing strategies".
+                    "developed": "develop", "developing": "develop", "developes": "develop"}
 
 
 @functools.lru_cache(maxsize=1)
