@@ -43,6 +43,7 @@ class ShapeLexicon:
     generic_phrases: frozenset
     non_org_heads: frozenset
     non_org_names: frozenset
+    organs: tuple = ()          # lowercase word tuples of ``organ_names``, longest first
     # head_of() answers by word: asked for every capitalized token, it would redo the same suffix tests.
     _heads_of: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -58,8 +59,18 @@ class ShapeLexicon:
             place_modifiers=low("place_modifiers"),
             generic_phrases=frozenset(_singular_key(p) for p in shapes.get("generic_phrases", ())),
             non_org_heads=low("non_org_heads"),
-            non_org_names=frozenset(name_key(p) for p in shapes.get("non_org_names", ())),
+            non_org_names=frozenset(name_key(p) for p in (*shapes.get("non_org_names", ()),
+                                                            *shapes.get("organ_names", ()))),
+            organs=tuple(sorted({tuple(str(p).lower().split()) for p in shapes.get("organ_names", ())},
+                                key=len, reverse=True)),
         )
+
+    def organ_at(self, lowers: list, k: int) -> int:
+        """The number of tokens of the organ name that starts at token ``k`` ("Board of Directors"), or 0."""
+        for organ in self.organs:
+            if tuple(lowers[k:k + len(organ)]) == organ:
+                return len(organ)
+        return 0
 
     def head_of(self, word: str) -> str | None:
         """The head word a token stands for, plural or singular, or None."""
@@ -180,7 +191,7 @@ def find_shaped_names(doc: Doc, lexicon: ShapeLexicon, known: set[int], view: To
         # A known acronym may open a name ("EU Cyber Capacity Building Network"),
         # but a name never runs into a known name or acronym further right.
         leading_acronym = i in known and uppers[i] and i + 1 < n and (i + 1) not in known \
-            and caps[i + 1] and not breaks[i]
+            and caps[i + 1] and not breaks[i] and not lexicon.organ_at(lowers, i + 1)   # "the OAS Secretariat"
         if i in known and not leading_acronym:
             i += 1
             continue
