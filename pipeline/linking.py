@@ -118,6 +118,10 @@ class Cues:
         self.staff_nouns = {p[0] for p in low("staff_nouns") if len(p) == 1}
         self.member_nouns = {p[0] for p in low("member_nouns") if len(p) == 1}
         self.training_verbs = {p[0] for p in low("training_verbs") if len(p) == 1}
+        # The plurals of these nouns open clauses about other actors (see _without_others_clauses).
+        self.others_plurals = frozenset(
+            plural for noun in self.member_nouns | self.kind_heads
+            for plural in (noun + "s", noun + "es", noun[:-1] + "ies") if _singular(plural) == noun)
         self.relative_pronouns = {p[0] for p in low("relative_pronouns") if len(p) == 1}
         self.clause_joiners = {p[0] for p in low("clause_joiners") if len(p) == 1}
         # First words of the cue phrases, as tokens: a sentence without any of them
@@ -890,9 +894,9 @@ def _find_own_functions(sent: _Sentence, cues: Cues) -> list:
     own = [f for f in sent.functions if (f.start < limit or f.start >= resume and
                                          (topic_re is None or not topic_re.search(text[:f.start - sent.seg.start])))
            and not _names_a_kind(sent, f, cues)]
-    if cues.training_verbs and len(own) > 1:
+    if len(own) > 1 and not cues.training_verbs.isdisjoint(sent.words):
         own = _without_training_topics(sent, own, cues)
-    if own:
+    if own and not cues.others_plurals.isdisjoint(sent.words):
         own = _without_others_clauses(sent, own, cues)
     if not own:
         return own
@@ -923,13 +927,10 @@ def _without_others_clauses(sent: _Sentence, own: list, cues: Cues) -> list:
     """
     words, starts = sent.words, sent.token_starts
     org_tokens = _org_token_indexes(sent)
-    nouns = cues.member_nouns | cues.kind_heads
     cut: set[int] = set()
-    for i in range(1, len(words)):
+    for i in [k + 1 for k, w in enumerate(words[:-1]) if w in cues.others_plurals]:
         w = words[i]
-        if not (w in ("that", "who") or w.endswith("ing") and len(w) > 5):
-            continue
-        if (i - 1) in org_tokens or _singular(words[i - 1]) not in nouns or not words[i - 1].endswith("s"):
+        if not (w in ("that", "who") or w.endswith("ing") and len(w) > 5) or (i - 1) in org_tokens:
             continue
         if _COPULAS.intersection(words[max(0, i - 5):i - 1]):
             continue     # "ENISA and Europol are agencies that share ...": the subject itself
