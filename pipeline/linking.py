@@ -747,6 +747,12 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
             return "receiver"    # "Participants from the ITU attended ..."
         if word in cues.openers:
             return "actor"
+        if j + 1 < len(words) and words[j + 1] in _COORD and surfaces[j][:1].isupper():
+            # Another member of the list, not an organization ("funding from Japan and
+            # the World Bank", "Governments and the ITU share ..."): its capitalized words.
+            while j >= clause_start and surfaces[j][:1].isupper() and j not in org_tokens:
+                j -= 1
+            continue
         return "object"
     return "actor"
 
