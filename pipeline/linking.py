@@ -118,6 +118,7 @@ class Cues:
         self.staff_nouns = {p[0] for p in low("staff_nouns") if len(p) == 1}
         self.member_nouns = {p[0] for p in low("member_nouns") if len(p) == 1}
         self.training_verbs = {p[0] for p in low("training_verbs") if len(p) == 1}
+        self.receiving_verbs = {p[0] for p in low("receiving_verbs") if len(p) == 1}
         # The plurals of these nouns open clauses about other actors (see _without_others_clauses).
         self.others_plurals = frozenset(
             plural for noun in self.member_nouns | self.kind_heads
@@ -338,6 +339,8 @@ def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set, joins: 
                 continue     # the relative clause's own organization does it (below)
             if org.end <= fn.start and _negated(sent, org.end, fn.start, cues):
                 continue     # "member states have not ratified the convention"
+            if cues.receiving_verbs and org.end <= fn.start and _receives(sent, org, fn, cues):
+                continue     # "ASEAN received funding from the World Bank": ASEAN is funded
             out.append(_link(org, fn, SENTENCE, sent))
             linked.add(org.key)
     for org, fn in clauses.values():
@@ -345,6 +348,23 @@ def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set, joins: 
             out.append(_link(org, fn, SENTENCE, sent))
             linked.add(org.key)
     return out
+
+
+def _receives(sent: _Sentence, org, fn, cues: Cues) -> bool:
+    """The organization's verb receives the function: "ASEAN received funding", "The AU has
+    received technical assistance from the EU", "Ghana's CERT received training".
+
+    The verb follows the organization after at most auxiliaries and adverbs, and
+    the function follows the verb within four words (or opens with it).
+    """
+    words = sent.words
+    k = sent.token_at(org.end)
+    while k < len(words) and (words[k] in _AUXILIARIES or words[k].endswith("ly") or words[k] in {"also", "been"}):
+        k += 1
+    if k >= len(words) or words[k] not in cues.receiving_verbs:
+        return False
+    gap = sent.token_at(fn.start) - k
+    return 0 <= gap <= 4 and not any(w in _COORD or w in {";", ":"} for w in words[k + 1:k + gap])
 
 
 def _passive_agents(sent: _Sentence, own: list, joins: list) -> dict:
