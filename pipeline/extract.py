@@ -179,6 +179,9 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
     # 3 and 4. Generic token patterns and organization-shaped names.
     generic = [(s, "pattern", f"pattern:{s.kb_id_}", "rules/org_patterns.yml") for s in doc.spans.get(ORG_PATTERNS, [])]
     shaped = find_shaped_names(doc, ctx.lexicon, known_tokens, view) + find_fused_team_names(doc, known_tokens, text)
+    if ctx.context_lexicon is not None:
+        # "the Russian Federation", "the Syrian Arab Republic": a country is shaped like a name, and is none.
+        shaped = [s for s in shaped if not ctx.context_lexicon.is_place(s.text)]
     # Headlines capitalize every word, so a shape found only in a headline
     # ("Partners Announce New Global Fund") is kept only if the body names it too.
     shaped_keys = [name_key(s.text) for s in shaped]
