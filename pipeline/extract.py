@@ -498,8 +498,9 @@ def _shouting(span, view: TokenView, lines: dict) -> bool:
 
 def _name_context(span, view: TokenView, ctx: Context, gid: str) -> bool:
     """An acronym that is also an English word (WHO, FIRST) counts only in name-like context:
-    its long form appears in the document, it follows "the" or precedes "'s" / ")", or it
-    opens a sentence before a lowercase word."""
+    its long form appears in the document, or it follows "the" (or "Geneva-based") or
+    precedes "'s" / ")". A capitalized word opening a sentence ("FIRST responders arrived",
+    "IMPACT assessments are required") is not enough."""
     entry = ctx.rules.organization(gid)
     if entry is not None and entry.name.lower() in view.text_lower:
         return True
@@ -511,12 +512,8 @@ def _name_context(span, view: TokenView, ctx: Context, gid: str) -> bool:
         if 0 <= k < n and view.is_upper[k] and len(texts[k]) > 1 and view.is_alpha[k] and \
                 lowers[min(k, span.start - 1) if k < span.start else span.end] in {"and", "or", ","}:
             return True
-    if prev in {"the", "(", "and", "of", "by", "with", "like", "as", "including", ","} or nxt in {"'s", "’s", ")"}:
-        return True
-    # Opening a sentence before a lowercase word ("FIRST develops the CVSS standard"): the
-    # word would be written "First" there; a line in capitals is left to _shouting.
-    opens = span.start == 0 or prev in {".", "!", "?", ":", ";"} or (not prev.strip() and "\n" in prev)
-    return opens and span.end < n and view.is_alpha[span.end] and nxt[:1].islower()
+    return prev in {"the", "(", "and", "of", "by", "with", "like", "as", "including", ",", "based", "headquartered"} \
+        or nxt in {"'s", "’s", ")"}
 
 
 def _gazetteer_for_name(span, ctx: Context, names: list) -> str | None:

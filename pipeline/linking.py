@@ -53,6 +53,7 @@ _SKIP = {"the", "a", "an", "both", "either", "(", ")", "[", "]", '"', "“", "�
 _COORD = {"and", "or", ",", "&"}
 _PRONOUNS = {"they", "it", "we", "he", "she", "i", "you"}
 _LOCATED = {"based", "headquartered"}       # "<place>-based <organization>"
+_POSSESSIVE = {"'s", "’s"}
 _NEXT_GERUND = re.compile(r",\s+(?:and\s+)?([a-z]+ing)\b")
 _PREPOSITIONS = {"with", "between", "among", "by", "from", "for", "on", "of", "to", "in", "against"}
 _AGENT_PREPOSITIONS = {"from", "by"}     # in an opening phrase, they name its activity's own agent
@@ -355,7 +356,8 @@ def _receives(sent: _Sentence, org, fn, cues: Cues) -> bool:
     received technical assistance from the EU", "Ghana's CERT received training".
 
     The verb follows the organization after at most auxiliaries and adverbs, and
-    the function follows the verb within four words (or opens with it).
+    the function is its object: it follows within four words, with no
+    preposition between (or opens with the verb).
     """
     words = sent.words
     k = sent.token_at(org.end)
@@ -364,7 +366,9 @@ def _receives(sent: _Sentence, org, fn, cues: Cues) -> bool:
     if k >= len(words) or words[k] not in cues.receiving_verbs:
         return False
     gap = sent.token_at(fn.start) - k
-    return 0 <= gap <= 4 and not any(w in _COORD or w in {";", ":"} for w in words[k + 1:k + gap])
+    # The function is the verb's object: not "received a mandate to develop standards".
+    return 0 <= gap <= 4 and not any(w in _COORD or w in {";", ":", "to", "in", "on", "for"}
+                                     for w in words[k + 1:k + gap])
 
 
 def _passive_agents(sent: _Sentence, own: list, joins: list) -> dict:
@@ -386,7 +390,11 @@ def _passive_agents(sent: _Sentence, own: list, joins: list) -> dict:
     for fn in passive:
         # The agents: one organization or several ("co-financed by the EU and the World Bank").
         k = sent.token_at(fn.end)
-        while k < len(words) and (k in org_tokens or words[k] in _SKIP or words[k] in _COORD) and k not in joins:
+        surfaces = sent.surfaces
+        # The list may hold other givers ("funded by Canada, the EU and the World Bank"),
+        # repeat "by" ("by the EU and by the World Bank") or name an owner ("the EU's Fund").
+        while k < len(words) and (k in org_tokens or words[k] in _SKIP or words[k] in _COORD or words[k] == "by"
+                                  or words[k] in _POSSESSIVE or surfaces[k][:1].isupper()) and k not in joins:
             if k in first_tokens:
                 found[id(first_tokens[k])] = fn
             k += 1
@@ -572,7 +580,8 @@ def _negated(sent: _Sentence, start: int, end: int, cues: Cues) -> bool:
     return False
 
 
-_NEGATION_ENDS = re.compile(r"\b(?:but|whereas|however|instead)\b|;", re.IGNORECASE)
+# Not "however": "does not, however, fund" stays denied.
+_NEGATION_ENDS = re.compile(r"\b(?:but|whereas|instead)\b|;", re.IGNORECASE)
 
 
 def _passive_by(fn) -> bool:
@@ -656,7 +665,7 @@ def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
     # "the ITU's IMPACT": the owner is not the one acting. "the World Bank's work
     # in helping countries ...": the owner of an activity is the one acting.
     nxt = last + 1
-    if nxt < len(words) and _singular(words[nxt]) in cues.member_nouns and sent.surfaces[nxt][:1].islower():
+    if nxt < len(words) and _describes_members(words, nxt, sent.surfaces, cues):
         return "possessor"     # "EU member states", "NATO allies": the noun acts, not the organization
     if nxt < len(words) and words[nxt] in cues.possessive:
         after = nxt + 1
@@ -671,6 +680,21 @@ def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
         if any(_singular(w) in cues.partner_nouns for w in words[after:after + 4]):
             return "possessor"
     return _role_before(sent, first - 1, clause_start, cues, org_tokens)
+
+
+def _describes_members(words: list[str], k: int, surfaces: list[str], cues: Cues) -> bool:
+    """Token ``k``, right after an organization, is a noun of ``member_nouns`` that the organization
+    describes: "member" ("EU member states") or a plural ("NATO allies", "UN agencies"), but not the
+    verb "states" ("ENISA states that ...") nor a singular ("UNDP country offices")."""
+    word = words[k]
+    if not surfaces[k][:1].islower() or _singular(word) not in cues.member_nouns:
+        return False
+    if word == "states":
+        return k + 1 >= len(words) or words[k + 1] not in _STATES_VERB_NEXT
+    return word == "member" or word.endswith("s")
+
+
+_STATES_VERB_NEXT = {"that", "in", "it", "its", "the", "a", ",", ":", "clearly", "explicitly"}
 
 
 def _describes_the_name_before(sent: _Sentence, first: int, last: int, org_tokens: set, cues: Cues,
@@ -726,7 +750,9 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
                 j -= 1
             continue
         if word in _LOCATED and j >= 2 and words[j - 1] == "-":
-            j -= 3       # "the Geneva-based ITU": the place describes the organization
+            j -= 3       # "the Geneva-based ITU", "the New York-based ...": the place describes the organization
+            while j >= clause_start and surfaces[j][:1].isupper() and j not in org_tokens:
+                j -= 1
             continue
         if word == "as" and j >= 2 and words[j - 1] == "well" and words[j - 2] == "as":
             j -= 3       # "X as well as Y"
@@ -751,8 +777,10 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
         if marker:
             return _role_of_examples(sent, j - marker, clause_start, cues, org_tokens)
         if word == "at" and j >= 1 and _singular(words[j - 1]) in cues.staff_nouns \
-                and _opens(words, j - 1, clause_start):
-            return "actor"       # "Researchers at ENISA conduct research"; not "The ITU trains officials at ENISA"
+                and _opens(words, j - 1, clause_start) and not cues.reporting_verbs.intersection(words[j + 1:]):
+            # "Researchers at ENISA conduct research"; not "The ITU trains officials at ENISA",
+            # nor "Officials at the World Bank said the OAS trains ..." (they speak).
+            return "actor"
         if word in cues.receivers:
             return "receiver"
         if word == "with" and _after_partner_verb(words, j, cues):
@@ -785,11 +813,12 @@ def _after_located(words: list[str], k: int) -> int:
 
 
 def _opens(words: list[str], k: int, clause_start: int) -> bool:
-    """The noun at ``k`` opens its clause, after at most an article or "senior" ("Senior analysts at ...")."""
+    """The noun at ``k`` opens its clause, after at most an article or "senior" ("Senior analysts at ..."),
+    or opens the main clause after an opening phrase ("In 2023, analysts at Europol ...")."""
     j = k - 1
     while j >= clause_start and (words[j] in _SKIP or words[j] == "senior"):
         j -= 1
-    return j < clause_start or words[j] == ","
+    return j < clause_start or words[j] == "," and _closes_opening_phrase(words, j, clause_start)
 
 
 def _example_marker(words: list[str], j: int, cues: Cues) -> int:
@@ -940,6 +969,22 @@ def _find_own_functions(sent: _Sentence, cues: Cues) -> list:
 
 
 _COPULAS = {"is", "are", "was", "were", "be", "been", "being", "become", "became", "becomes", "remain", "remains"}
+# Words in -ing that are prepositions, not participles opening a clause.
+_ING_PREPOSITIONS = {"during", "according", "including", "regarding", "concerning", "following", "excluding",
+                     "pending", "notwithstanding", "considering", "involving"}
+_THAT_COMPLEMENT = {"it", "they", "we", "he", "she", "the", "its", "their", "this", "these", "a", "an"}
+
+
+def _scope_end(sent: _Sentence, own: list, first: int) -> int:
+    """Where a clause opened at token ``first`` ends: at a comma, semicolon or colon, or where
+    "and"/"or"/"but" comes right before a verb that opens a function ("... and funds research
+    projects": the subject's own next activity). Returns a character offset."""
+    words, starts = sent.words, sent.token_starts
+    verb_starts = {sent.token_at(g.start) for g in own if " " in g.text and words[sent.token_at(g.start)][-1:] in "sd"}
+    for k in range(first, len(words)):
+        if words[k] in {",", ";", ":"} or words[k] in {"and", "or", "but"} and k + 1 in verb_starts:
+            return starts[k]
+    return sent.seg.end
 
 
 def _without_others_clauses(sent: _Sentence, own: list, cues: Cues) -> list:
@@ -948,20 +993,23 @@ def _without_others_clauses(sent: _Sentence, own: list, cues: Cues) -> list:
     The clause opens with "that", "who" or a participle right after a plural
     noun of ``member_nouns`` or ``kind_heads`` that is no organization mention
     ("provides technical assistance to countries drafting cybercrime laws") and
-    runs to the next comma, semicolon or colon. After a copula the noun is the
-    subject itself ("ENISA and Europol are agencies that share ...").
+    runs to :func:`_scope_end`. After a copula the noun is the subject itself
+    ("ENISA and Europol are agencies that share ..."), and "that" before a
+    pronoun or an article reports what was said ("told governments that it will fund").
     """
     words, starts = sent.words, sent.token_starts
     org_tokens = _org_token_indexes(sent)
     cut: set[int] = set()
     for i in [k + 1 for k, w in enumerate(words[:-1]) if w in cues.others_plurals]:
         w = words[i]
-        if not (w in ("that", "who") or w.endswith("ing") and len(w) > 5) or (i - 1) in org_tokens:
+        if not (w in ("that", "who") or w.endswith("ing") and len(w) > 5 and w not in _ING_PREPOSITIONS) \
+                or (i - 1) in org_tokens:
             continue
-        if _COPULAS.intersection(words[max(0, i - 5):i - 1]):
-            continue     # "ENISA and Europol are agencies that share ...": the subject itself
-        end = next((k for k in range(i, len(words)) if words[k] in {",", ";", ":"}), None)
-        stop = starts[end] if end is not None else sent.seg.end
+        if w == "that" and i + 1 < len(words) and (words[i + 1] in _THAT_COMPLEMENT or (i + 1) in org_tokens):
+            continue     # "assured member states that it would share ...": what was said, no relative clause
+        if words[i - 2] in _COPULAS or i >= 3 and words[i - 3] in _COPULAS:
+            continue     # "ENISA and Europol are (the) agencies that share ...": the subject itself
+        stop = _scope_end(sent, own, i)
         cut.update(id(g) for g in own if starts[i] <= g.start < stop)
     return [g for g in own if id(g) not in cut] if cut else own
 
@@ -970,8 +1018,8 @@ def _without_training_topics(sent: _Sentence, own: list, cues: Cues) -> list:
     """Drop what people are trained in: "trains police officers in cybercrime investigation".
 
     After a function mention that opens with a training verb and is followed by
-    "in" or "on" and a lowercase word, the functions up to the clause's end
-    (a comma, semicolon or colon) are the subject of the training, not more
+    "in" or "on" and a lowercase word, the functions up to the end of that
+    phrase (:func:`_scope_end`) are the subject of the training, not more
     activities of the trainer. "trains officers in Africa" names a place.
     """
     words, surfaces, starts = sent.words, sent.surfaces, sent.token_starts
@@ -987,8 +1035,7 @@ def _without_training_topics(sent: _Sentence, own: list, cues: Cues) -> list:
             n += 1
         if n >= len(words) or not surfaces[n][:1].islower():
             continue
-        end = next((i for i in range(n, len(words)) if words[i] in {",", ";", ":"}), None)
-        stop = starts[end] if end is not None else sent.seg.end
+        stop = _scope_end(sent, own, n)
         topics.update(id(g) for g in own if g is not f and starts[n] <= g.start < stop)
     return [g for g in own if id(g) not in topics] if topics else own
 
