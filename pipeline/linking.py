@@ -53,7 +53,6 @@ _SKIP = {"the", "a", "an", "both", "either", "(", ")", "[", "]", '"', "“", "�
 _COORD = {"and", "or", ",", "&"}
 _PRONOUNS = {"they", "it", "we", "he", "she", "i", "you"}
 _LOCATED = {"based", "headquartered"}       # "<place>-based <organization>"
-_POSSESSIVE = {"'s", "’s"}
 _NEXT_GERUND = re.compile(r",\s+(?:and\s+)?([a-z]+ing)\b")
 _PREPOSITIONS = {"with", "between", "among", "by", "from", "for", "on", "of", "to", "in", "against"}
 _AGENT_PREPOSITIONS = {"from", "by"}     # in an opening phrase, they name its activity's own agent
@@ -324,7 +323,7 @@ def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set, joins: 
     out = []
     clauses = _relative_clauses(sent, cues) if own and len(sent.actors) > 1 else {}
     joins = joins or []
-    agent_of = _passive_agents(sent, own, joins)
+    agent_of = _passive_agents(sent, own, joins, cues)
     for org in sent.actors:
         for fn in own:
             if joins and _clause_of(joins, sent.token_at(org.start)) != _clause_of(joins, sent.token_at(fn.start)):
@@ -371,7 +370,7 @@ def _receives(sent: _Sentence, org, fn, cues: Cues) -> bool:
                                      for w in words[k + 1:k + gap])
 
 
-def _passive_agents(sent: _Sentence, own: list, joins: list) -> dict:
+def _passive_agents(sent: _Sentence, own: list, joins: list, cues: Cues) -> dict:
     """{id(organization): function} for each organization named right after a passive function ("funded by").
 
     After "funded by" the organizations (one, or several joined by "and") are
@@ -394,7 +393,7 @@ def _passive_agents(sent: _Sentence, own: list, joins: list) -> dict:
         # The list may hold other givers ("funded by Canada, the EU and the World Bank"),
         # repeat "by" ("by the EU and by the World Bank") or name an owner ("the EU's Fund").
         while k < len(words) and (k in org_tokens or words[k] in _SKIP or words[k] in _COORD or words[k] == "by"
-                                  or words[k] in _POSSESSIVE or surfaces[k][:1].isupper()) and k not in joins:
+                                  or words[k] in cues.possessive or surfaces[k][:1].isupper()) and k not in joins:
             if k in first_tokens:
                 found[id(first_tokens[k])] = fn
             k += 1
@@ -745,14 +744,11 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
         if word in cues.possessive and j >= 1 and surfaces[j - 1][:1].isupper():
             # "New Zealand's National Cyber Security Centre": a country (or any proper name)
             # owning the organization leaves it where it stands.
-            j -= 1
-            while j >= clause_start and surfaces[j][:1].isupper() and j not in org_tokens:
-                j -= 1
+            j = _before_proper_name(surfaces, j - 1, clause_start, org_tokens)
             continue
         if word in _LOCATED and j >= 2 and words[j - 1] == "-":
-            j -= 3       # "the Geneva-based ITU", "the New York-based ...": the place describes the organization
-            while j >= clause_start and surfaces[j][:1].isupper() and j not in org_tokens:
-                j -= 1
+            # "the Geneva-based ITU", "the New York-based ...": the place describes the organization
+            j = _before_proper_name(surfaces, j - 3, clause_start, org_tokens)
             continue
         if word == "as" and j >= 2 and words[j - 1] == "well" and words[j - 2] == "as":
             j -= 3       # "X as well as Y"
@@ -797,12 +793,18 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
             return "actor"
         if j + 1 < len(words) and words[j + 1] in _COORD and surfaces[j][:1].isupper():
             # Another member of the list, not an organization ("funding from Japan and
-            # the World Bank", "Governments and the ITU share ..."): its capitalized words.
-            while j >= clause_start and surfaces[j][:1].isupper() and j not in org_tokens:
-                j -= 1
+            # the World Bank", "Governments and the ITU share ...").
+            j = _before_proper_name(surfaces, j, clause_start, org_tokens)
             continue
         return "object"
     return "actor"
+
+
+def _before_proper_name(surfaces: list[str], j: int, clause_start: int, org_tokens: set) -> int:
+    """The token before the run of capitalized words, no organization's, that ends at token ``j``."""
+    while j >= clause_start and surfaces[j][:1].isupper() and j not in org_tokens:
+        j -= 1
+    return j
 
 
 def _after_located(words: list[str], k: int) -> int:
@@ -846,7 +848,7 @@ def _role_of_examples(sent: _Sentence, j: int, clause_start: int, cues: Cues, or
         if word in {"(", "[", ",", '"', "“"} and consumed == 0:
             j -= 1
             continue
-        if j in org_tokens and j + 1 < len(words) and _singular(words[j + 1]) in cues.member_nouns:
+        if j in org_tokens and j + 1 < len(words) and _describes_members(words, j + 1, sent.surfaces, cues):
             while j >= clause_start and j in org_tokens:
                 j -= 1       # "UN agencies such as UNODC": the organization is part of the noun
             consumed += 1
