@@ -466,7 +466,7 @@ def _modifies_longer_name(span, lexicon: ShapeLexicon, view: TokenView) -> bool:
     if span.end >= view.n or not view.space_after[span.end - 1]:
         return False
     k = span.end
-    if lexicon.organs and lexicon.organ_at(view.lowers, k):
+    if lexicon.organ_at(view.lowers, k):
         return False        # "the World Bank Group Board of Directors": the bank acts through its board
     return view.texts[k][:1].isupper() and view.is_alpha[k] and view.lowers[k] not in lexicon.connectors \
         and not view.doc[k].is_sent_start

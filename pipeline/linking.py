@@ -324,6 +324,7 @@ def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set, joins: 
     clauses = _relative_clauses(sent, cues) if own and len(sent.actors) > 1 else {}
     joins = joins or []
     agent_of = _passive_agents(sent, own, joins, cues)
+    receives = not cues.receiving_verbs.isdisjoint(sent.words)     # read once: most sentences have no such verb
     for org in sent.actors:
         for fn in own:
             if joins and _clause_of(joins, sent.token_at(org.start)) != _clause_of(joins, sent.token_at(fn.start)):
@@ -339,7 +340,7 @@ def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set, joins: 
                 continue     # the relative clause's own organization does it (below)
             if org.end <= fn.start and _negated(sent, org.end, fn.start, cues):
                 continue     # "member states have not ratified the convention"
-            if cues.receiving_verbs and org.end <= fn.start and _receives(sent, org, fn, cues):
+            if receives and org.end <= fn.start and _receives(sent, org, fn, cues):
                 continue     # "ASEAN received funding from the World Bank": ASEAN is funded
             out.append(_link(org, fn, SENTENCE, sent))
             linked.add(org.key)
