@@ -266,6 +266,10 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
         if sent.seg.kind in (HEADING, LEAD, QUESTION) or not sent.orgs and (
                 not sent.functions or not cues.points_back_re.match(sent.text)
                 and not _is_list_item(sentences, sent.index)):
+            if not sent.orgs and not sent.functions and sent.seg.kind in (BODY, ANSWER):
+                # "ENISA was founded in 2004. It is based in Athens. It publishes ...": a
+                # sentence that only describes the organization passes it on to the next "It".
+                sent.actors = _singular_antecedent(sentences, sent, 0, cues)
             continue
         clause_start = _clause_start(sent, cues)
         own = _own_functions(sent, cues)
