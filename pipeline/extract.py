@@ -92,6 +92,7 @@ class Context:
     org_name_orders: dict = field(default_factory=dict)   # gazetteer id -> content words of each name, in order
     word_index: dict = field(default_factory=dict)        # content word -> gazetteer ids whose names hold it
     context_lexicon: ContextLexicon | None = None
+    before_name: frozenset = frozenset()                  # rule ids of function patterns that end before a name
 
     @classmethod
     def build(cls, rules, nlp) -> "Context":
@@ -113,8 +114,9 @@ class Context:
             for words in sets:
                 for word in words:
                     word_index.setdefault(word, set()).add(org_id)
+        before_name = frozenset(f"{f.id}/{p.id}" for f in rules.functions for p in f.patterns if p.before_name)
         return cls(nlp, rules, ShapeLexicon.from_rules(rules.shapes), name_index, acronym_index, org_names, files,
-                   orders, word_index, ContextLexicon.from_rules(rules.shapes, rules.places))
+                   orders, word_index, ContextLexicon.from_rules(rules.shapes, rules.places), before_name)
 
 
 @dataclass(slots=True)
@@ -235,7 +237,8 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
     # FUNCTION mentions: never inside an organization name ("Crime Research Institute").
     taken = _Intervals(mentions)
     fn_candidates = _function_candidates(doc.spans.get(FUNCTION_PHRASES, []), "phrase", taken, ctx.rule_files) + \
-        _function_candidates(doc.spans.get(FUNCTION_PATTERNS, []), "pattern", taken, ctx.rule_files) + \
+        _function_candidates(doc.spans.get(FUNCTION_PATTERNS, []), "pattern", taken, ctx.rule_files,
+                             ctx.before_name) + \
         _working_with_organizations(text, mentions, ctx.rules.linking)
     # A phrase is one term: "early warning" inside "early warning systems" is not
     # a second function. A token pattern is a frame whose object may be another
@@ -381,20 +384,57 @@ def _select(candidates: list, priority: dict | None = None) -> list:
     return sorted(chosen, key=lambda c: c.start)
 
 
-def _function_candidates(spans, kind: str, taken: "_Intervals", rule_files: dict) -> list:
+def _function_candidates(spans, kind: str, taken: "_Intervals", rule_files: dict,
+                         before_name: frozenset = frozenset()) -> list:
     """FUNCTION candidates of one span group ("phrase" or "pattern"), except those overlapping ``taken``.
 
+    A pattern of ``before_name`` (rule ids) that runs into a name ends before it instead.
     Reads each span's attributes once: every attribute of a spaCy Span is a lookup.
     """
     out = []
     for span in spans:
         start, end = span.start_char, span.end_char
+        rule_id = None
         if taken.overlaps(start, end):
-            continue
+            rule_id = "" if kind == "phrase" else span.kb_id_
+            end = _before_name(span, taken) if rule_id in before_name else start
+            if end <= start:
+                continue
         function_id = span.id_
-        rule_id = f"{function_id}/phrase" if kind == "phrase" else span.kb_id_
+        rule_id = f"{function_id}/phrase" if kind == "phrase" else rule_id or span.kb_id_
         out.append(_Candidate(start, end, kind, function_id, rule_id, rule_files.get(function_id, "")))
     return out
+
+
+_NAME_OPENERS = {"the", "a", "an", "its", "their", "of", "to", "for", "with", "by"}
+
+
+def _before_name(span, taken: "_Intervals") -> int:
+    """Where a token pattern that ends inside an organization name ends before it, or its start if none.
+
+    "funds the OAS": the name is an organization mention, and the verb before it
+    still says the function. Only patterns marked ``before_name`` are cut: in most
+    the object carries the function, and a name holding that word ("established
+    the International Training Centre") is no training. A pattern with a name in
+    its middle, that begins inside a name, or that has no word left before it is
+    dropped (returns the span's start).
+    """
+    start = span.start_char
+    if taken.overlaps(start, start + 1) or not taken.overlaps(span.end_char - 1, span.end_char):
+        return start
+    tokens = list(span)
+    keep = 0
+    for k, token in enumerate(tokens):
+        if taken.overlaps(token.idx, token.idx + len(token.text)):
+            break
+        keep = k + 1
+    while keep > 0 and (tokens[keep - 1].lower_ in _NAME_OPENERS or tokens[keep - 1].is_punct
+                        or tokens[keep - 1].is_space):
+        keep -= 1
+    if keep == 0:
+        return start
+    last = tokens[keep - 1]
+    return last.idx + len(last.text)
 
 
 def _phrases_then_patterns(group: list) -> list:

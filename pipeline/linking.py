@@ -124,6 +124,7 @@ class Cues:
             plural for noun in self.member_nouns | self.kind_heads
             for plural in (noun + "s", noun + "es", noun[:-1] + "ies") if _singular(plural) == noun)
         self.relative_pronouns = {p[0] for p in low("relative_pronouns") if len(p) == 1}
+        self.instrument_verbs = frozenset(p[0] for p in low("instrument_verbs") if len(p) == 1)
         self.clause_joiners = {p[0] for p in low("clause_joiners") if len(p) == 1}
         # First words of the cue phrases, as tokens: a sentence without any of them
         # cannot match the regular expression (tokens split where \b does).
@@ -327,6 +328,8 @@ def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set, joins: 
     out = []
     clauses = _relative_clauses(sent, cues) if own and len(sent.actors) > 1 else {}
     joins = joins or []
+    if own and len(sent.orgs) > len(sent.actors):
+        clauses.update(_object_clauses(sent, cues, joins))
     agent_of = _passive_agents(sent, own, joins, cues)
     receives = not cues.receiving_verbs.isdisjoint(sent.words)     # read once: most sentences have no such verb
     for org in sent.actors:
@@ -432,7 +435,35 @@ def _list_owner(sentences: list[_Sentence], lead_in: _Sentence, cues: Cues) -> _
     return lead_in
 
 
-def _relative_clauses(sent: _Sentence, cues: Cues) -> dict:
+def _object_clauses(sent: _Sentence, cues: Cues, joins: list) -> dict:
+    """Functions said in a relative clause about an organization that does not act in the sentence.
+
+    "Many states rely on INTERPOL, which shares threat data", "The EU funds the
+    OAS, which trains officials": the organization the clause is about does
+    what it says, and the subject does not. When the subject runs the object
+    ("IMPACT operates the Global Response Center, which serves as a hub ...",
+    a verb of ``instrument_verbs`` before it), the clause stays the subject's
+    doing. The clause ends where :func:`_relative_clauses` ends one, or at the
+    next coordinated clause of ``joins``.
+    """
+    actors = {id(m) for m in sent.actors}
+    objects = [m for m in sent.orgs if id(m) not in actors]
+    if not objects:
+        return {}
+    words = sent.words
+    found = _relative_clauses(sent, cues, objects)
+    out = {}
+    for key, (org, fn) in found.items():
+        first, at = sent.token_at(org.start), sent.token_at(fn.start)
+        if any(first < j <= at for j in joins):
+            continue
+        if not cues.instrument_verbs.isdisjoint(words[:first]):
+            continue
+        out[key] = (org, fn)
+    return out
+
+
+def _relative_clauses(sent: _Sentence, cues: Cues, about: list | None = None) -> dict:
     """Functions said in a relative clause about one of several actors, with that actor.
 
     "implemented by the Council of Europe, which focuses on legal frameworks; and
@@ -445,7 +476,7 @@ def _relative_clauses(sent: _Sentence, cues: Cues) -> dict:
     """
     words, starts = sent.words, sent.token_starts
     opened = []
-    for org in sent.actors:
+    for org in sent.actors if about is None else about:
         k = sent.token_at(org.end)
         if k + 1 < len(words) and words[k] == "," and words[k + 1] in cues.relative_pronouns:
             opened.append((starts[k + 1], org))

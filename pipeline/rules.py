@@ -32,7 +32,7 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 
 ORG_KEYS = {"id", "name", "acronyms", "shared_acronyms", "aliases", "type", "parent", "country", "note"}
 FUNCTION_KEYS = {"id", "label", "definition", "phrases", "patterns", "examples", "note"}
-PATTERN_KEYS = {"id", "pattern", "note"}
+PATTERN_KEYS = {"id", "pattern", "before_name", "note"}
 ORG_PATTERN_KEYS = {"id", "pattern", "type", "note"}
 EXAMPLE_KEYS = {"text", "match", "no_match", "links", "no_links", "gap", "note"}
 SHAPE_KEYS = {
@@ -45,12 +45,12 @@ COUNTRY_RE = re.compile(r"[A-Z]{2}")       # an organization's country: an ISO 3
 ONE_WORD_KEYS = {"actor_openers", "receiver_prepositions", "possessive_markers", "anaphor_heads", "partner_verbs",
                  "kind_heads", "activity_nouns", "definite_heads", "lead_in_pronouns", "reporting_verbs",
                  "partner_nouns", "singular_anaphors", "participant_nouns", "staff_nouns", "member_nouns",
-                 "training_verbs", "receiving_verbs", "relative_pronouns", "clause_joiners"}
+                 "training_verbs", "receiving_verbs", "relative_pronouns", "instrument_verbs", "clause_joiners"}
 LINKING_KEYS = {
     "actor_openers", "receiver_prepositions", "possessive_markers", "topic_cues", "other_agent_cues", "negations",
     "anaphors", "anaphor_heads", "singular_anaphors", "definite_heads", "example_openers", "example_markers",
     "partner_verbs", "partner_nouns", "participant_nouns", "staff_nouns", "member_nouns", "kind_heads",
-    "activity_nouns", "relative_pronouns", "clause_joiners", "lead_in_pronouns", "reporting_verbs", "training_verbs",
+    "activity_nouns", "relative_pronouns", "instrument_verbs", "clause_joiners", "lead_in_pronouns", "reporting_verbs", "training_verbs",
     "receiving_verbs", "question_markers", "answer_markers", "lead_adverbials", "examples",
 }
 
@@ -97,6 +97,7 @@ class TokenPattern:
     path: str
     line: int
     type: str | None = None
+    before_name: bool = False   # the mention ends before the organization name the pattern's end runs into
 
 
 @dataclass(frozen=True)
@@ -476,7 +477,13 @@ class _Checker:
             if entry.get("type") is not None and entry["type"] not in ORG_TYPES:
                 self.problem(path, line, f"unknown organization type {entry['type']!r}",
                              f"use one of: {', '.join(ORG_TYPES)}")
-            out.append(TokenPattern(str(entry["id"]), _freeze(pattern), self._rel(path), line, entry.get("type")))
+            before_name = entry.get("before_name", False)
+            if not isinstance(before_name, bool):
+                self.problem(path, entry.key_lines.get("before_name", line),
+                             f"before_name must be true or false, not {before_name!r}", "write before_name: true")
+                before_name = False
+            out.append(TokenPattern(str(entry["id"]), _freeze(pattern), self._rel(path), line, entry.get("type"),
+                                    before_name))
         return out
 
     def _functions(self, path: Path, entries: Any) -> tuple[list[Function], list[Example]]:
