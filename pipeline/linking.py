@@ -470,9 +470,8 @@ def _relative_clauses(sent: _Sentence, cues: Cues, about: list | None = None) ->
     INTERPOL, which focuses on investigations": each does what its own clause
     says, not what the other's does. The clause runs from "which" or "who" right
     after the organization (and a comma) to the next semicolon or the next such
-    clause. A clause about an object is its subject's doing too ("IMPACT operates
-    the Global Response Center, which serves as a hub for information exchange"),
-    so only actors open one. Returns {id(function): (org, function)}.
+    clause. Only actors open one, unless ``about`` names other organizations
+    (see :func:`_object_clauses`). Returns {id(function): (org, function)}.
     """
     words, starts = sent.words, sent.token_starts
     opened = []
