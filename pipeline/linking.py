@@ -649,6 +649,7 @@ def _clause_start(sent: _Sentence, cues: Cues) -> int:
     words = sent.words
     while i < len(words) and (words[i] in _BULLETS or (words[i].rstrip(".)").isdigit() and i == 0)):
         i += 1
+    i = _after_dateline(sent, i)
     for phrase in cues.leads_by_first.get(words[i], ()) if i < len(words) else ():
         if _starts_with(words, phrase, i):
             j = i + len(phrase)
@@ -656,6 +657,39 @@ def _clause_start(sent: _Sentence, cues: Cues) -> int:
                 return j + 1
             return j
     return _after_reporting_verb(sent, i, cues)
+
+
+_DASHES = {"-", "–", "—", "--"}
+
+
+def _after_dateline(sent: _Sentence, start: int) -> int:
+    """The first token after a press release's dateline, or ``start`` if the sentence has none.
+
+    "WASHINGTON - The CISA and the FBI published ...", "Brussels, 12 March 2024 – ENISA ...",
+    "GENEVA (Reuters) — ...": a few capitalized words, numbers and punctuation, then a dash.
+    A name before the dash ("ENISA - the EU agency - publishes ...") is the subject, not a
+    dateline, unless it stands in brackets (the news agency).
+    """
+    surfaces = sent.surfaces
+    limit = min(len(surfaces), start + 10)
+    org_tokens = None
+    depth = 0
+    for k in range(start, limit):
+        word = surfaces[k]
+        if word in _DASHES:
+            return k + 1 if k > start else start
+        if word in {"(", "["}:
+            depth += 1
+        elif word in {")", "]"}:
+            depth -= 1
+        elif word[:1].islower():
+            return start
+        elif depth == 0 and word[:1].isalpha():
+            if org_tokens is None:
+                org_tokens = _org_token_indexes(sent)
+            if k in org_tokens:
+                return start
+    return start
 
 
 def _after_reporting_verb(sent: _Sentence, start: int, cues: Cues) -> int:
