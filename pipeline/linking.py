@@ -865,6 +865,12 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
             # the World Bank", "Governments and the ITU share ...").
             j = _before_proper_name(surfaces, j, clause_start, org_tokens)
             continue
+        if j + 1 < len(words) and words[j + 1] in _COORD and surfaces[j].isalpha() and j >= 1 \
+                and surfaces[j - 1][:1].isupper() and (j - 1) not in org_tokens:
+            # The same with a common noun after the name: "funding from Unitaid, the
+            # United Kingdom government and the Gates Foundation".
+            j = _before_proper_name(surfaces, j - 1, clause_start, org_tokens)
+            continue
         return "object"
     return "actor"
 
