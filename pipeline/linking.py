@@ -343,6 +343,8 @@ def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set, joins: 
                 #              "funded by the EU and implemented by UNODC" UNODC implements only
             if fn.start < org.start and id(org) in sent.agents:
                 continue     # "The workshop discussed the role of the World Bank in financing ...": after it only
+            if fn.end <= org.start and _of_complement(sent, org, fn):
+                continue     # "UNEP produces reports consistent with the goal of the UNFCCC"
             if id(fn) in clauses:
                 continue     # the relative clause's own organization does it (below)
             if org.end <= fn.start and _negated(sent, org.end, fn.start, cues):
@@ -356,6 +358,30 @@ def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set, joins: 
             out.append(_link(org, fn, SENTENCE, sent))
             linked.add(org.key)
     return out
+
+
+def _of_complement(sent: _Sentence, org, fn) -> bool:
+    """The organization follows the function after "of", and another actor comes before the function.
+
+    "UNEP produces reports consistent with the long-term goal of the UNFCCC":
+    the organization completes a noun in the function's clause; the actor before
+    the function does it. ("The Secretariat of the OSCE trains ...", with the
+    organization before the function, still acts.)
+    """
+    words = sent.words
+    k = sent.token_at(org.start) - 1
+    if k >= 0 and words[k] == "(":
+        # "... goal of the United Nations Framework Convention on Climate Change (UNFCCC)": the acronym
+        # in brackets stands where its long form stands.
+        long_form = next((m for m in sent.orgs if m.key == org.key and m.end <= org.start
+                          and sent.token_at(m.end) == k), None)
+        if long_form is not None:
+            k = sent.token_at(long_form.start) - 1
+    while k >= 0 and words[k] in _SKIP:
+        k -= 1
+    if k < 0 or words[k] != "of":
+        return False
+    return any(other.end <= fn.start and other.key != org.key for other in sent.actors)
 
 
 def _receives(sent: _Sentence, org, fn, cues: Cues) -> bool:
