@@ -93,6 +93,7 @@ class Context:
     word_index: dict = field(default_factory=dict)        # content word -> gazetteer ids whose names hold it
     context_lexicon: ContextLexicon | None = None
     before_name: frozenset = frozenset()                  # rule ids of function patterns that end before a name
+    after_name: frozenset = frozenset()                   # rule ids of function patterns that start after a name
 
     @classmethod
     def build(cls, rules, nlp) -> "Context":
@@ -115,8 +116,9 @@ class Context:
                 for word in words:
                     word_index.setdefault(word, set()).add(org_id)
         before_name = frozenset(f"{f.id}/{p.id}" for f in rules.functions for p in f.patterns if p.before_name)
+        after_name = frozenset(f"{f.id}/{p.id}" for f in rules.functions for p in f.patterns if p.after_name)
         return cls(nlp, rules, ShapeLexicon.from_rules(rules.shapes), name_index, acronym_index, org_names, files,
-                   orders, word_index, ContextLexicon.from_rules(rules.shapes, rules.places), before_name)
+                   orders, word_index, ContextLexicon.from_rules(rules.shapes, rules.places), before_name, after_name)
 
 
 @dataclass(slots=True)
@@ -238,7 +240,7 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
     taken = _Intervals(mentions)
     fn_candidates = _function_candidates(doc.spans.get(FUNCTION_PHRASES, []), "phrase", taken, ctx.rule_files) + \
         _function_candidates(doc.spans.get(FUNCTION_PATTERNS, []), "pattern", taken, ctx.rule_files,
-                             ctx.before_name) + \
+                             ctx.before_name, ctx.after_name) + \
         _working_with_organizations(text, mentions, ctx.rules.linking)
     # A phrase is one term: "early warning" inside "early warning systems" is not
     # a second function. A token pattern is a frame whose object may be another
@@ -267,7 +269,7 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
                        tuple(ctx.rules.linking.get("answer_markers", ())))
     names = {key: frozenset(" ".join((local.name, *local.long_forms)).lower().split()) for key, local in orgs.items()}
     links = link_document(doc, segments, mentions, functions, ctx.rules.linking, ctx.lexicon.heads, text,
-                          names=names, view=view)
+                          names=names, view=view, owned_rules=ctx.after_name)
     all_mentions = sorted(mentions + functions, key=lambda m: (m.start, m.end, m.label))
     return Extraction(all_mentions, orgs, links)
 
@@ -385,17 +387,23 @@ def _select(candidates: list, priority: dict | None = None) -> list:
 
 
 def _function_candidates(spans, kind: str, taken: "_Intervals", rule_files: dict,
-                         before_name: frozenset = frozenset()) -> list:
+                         before_name: frozenset = frozenset(), after_name: frozenset = frozenset()) -> list:
     """FUNCTION candidates of one span group ("phrase" or "pattern"), except those overlapping ``taken``.
 
-    A pattern of ``before_name`` (rule ids) that runs into a name ends before it instead.
+    A pattern of ``before_name`` (rule ids) that runs into a name ends before it
+    instead; one of ``after_name`` counts only after the name it starts in.
     Reads each span's attributes once: every attribute of a spaCy Span is a lookup.
     """
     out = []
     for span in spans:
         start, end = span.start_char, span.end_char
         rule_id = None
-        if taken.overlaps(start, end):
+        if after_name and kind == "pattern" and span.kb_id_ in after_name:
+            rule_id = span.kb_id_
+            start = _after_name(span, taken)
+            if start >= end or taken.overlaps(start, end):
+                continue
+        elif taken.overlaps(start, end):
             rule_id = "" if kind == "phrase" else span.kb_id_
             end = _before_name(span, taken) if rule_id in before_name else start
             if end <= start:
@@ -407,6 +415,43 @@ def _function_candidates(spans, kind: str, taken: "_Intervals", rule_files: dict
 
 
 _NAME_OPENERS = {"the", "a", "an", "its", "their", "of", "to", "for", "with", "by"}
+_POSSESSIVE = {"'s", "’s", "'", "’"}
+
+
+def _after_name(span, taken: "_Intervals") -> int:
+    """Where a token pattern that starts in an organization name starts after it, or its end if it
+    does not start in one or what follows the name is not a noun.
+
+    "a new UNICEF report", "ENISA's annual threat report": the name is an
+    organization mention, and the words after it (and its possessive) say the
+    function; "The report" without a name says nothing about who wrote it, and
+    in "The head of EC3 reports to ..." the word is a verb.
+    """
+    if not taken.overlaps(span.start_char, span.start_char + 1):
+        return span.end_char
+    possessive = False
+    for k, token in enumerate(span):
+        if taken.overlaps(token.idx, token.idx + len(token.text)):
+            continue
+        if token.text in _POSSESSIVE:
+            possessive = True
+            continue
+        # A noun, not the verb ("The head of EC3 reports to ..."): after a possessive, or
+        # after a name that a determiner opens ("a new UNICEF report").
+        if possessive or _determiner_before(span.doc.text, taken.start_of(span.start_char)):
+            return token.idx
+        return span.end_char
+    return span.end_char
+
+
+_DETERMINERS = {"a", "an", "the", "this", "that", "these", "its", "their", "new", "latest", "recent", "annual",
+                "first", "last", "joint", "final"}
+
+
+def _determiner_before(text: str, start: int) -> bool:
+    """The word before ``start`` is an article or the like ("a new UNICEF report")."""
+    words = text[max(0, start - 20):start].split()
+    return bool(words) and words[-1].lower() in _DETERMINERS
 
 
 def _before_name(span, taken: "_Intervals") -> int:
@@ -469,6 +514,10 @@ class _Intervals:
     def overlaps(self, start: int, end: int) -> bool:
         k = bisect.bisect_left(self.starts, end)   # intervals starting before `end`
         return k > 0 and self.ends[k - 1] > start
+
+    def start_of(self, offset: int) -> int:
+        """The start of the interval holding ``offset`` (which must lie in one)."""
+        return self.starts[bisect.bisect_right(self.starts, offset) - 1]
 
 
 

@@ -199,6 +199,7 @@ class _Sentence:
         self._own = None
         self.actors: list = []
         self.agents: set = set()       # ids of actors that own an activity ("the World Bank's work")
+        self.roles: dict = {}          # id(organization mention) -> its role (see role())
         self._words = None
         self._list_item = None         # computed once: every later item of a list asks again
         self._negatable = None         # holds a negation's first word
@@ -240,7 +241,8 @@ class _Sentence:
 
 def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list, linking: dict,
                   heads: frozenset = frozenset(), text: str | None = None,
-                  names: dict | None = None, view: TokenView | None = None) -> list[Link]:
+                  names: dict | None = None, view: TokenView | None = None,
+                  owned_rules: frozenset = frozenset()) -> list[Link]:
     """Every (organization, function) link in one document, with its evidence.
 
     ``heads`` are the organization head words of ``rules/org_shapes.yml``: a
@@ -248,7 +250,8 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
     organization whose name holds that word, as written or in its full name
     (``names``: organization key -> lowercase words of its names), so "ENISA
     ... the Agency" finds the European Union Agency for Cybersecurity. ``view`` is the
-    document's token view when the caller has one.
+    document's token view when the caller has one. ``owned_rules`` are the rule ids
+    of function patterns whose mention belongs to the name right before it ("the WHO report").
     """
     cues = _cues(linking)
     view = TokenView(doc, text) if view is None else view
@@ -278,6 +281,7 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
         roles = {id(m): role(sent, m, max(clause_start, _clause_of(joins, sent.token_at(m.start))) if joins
                               else clause_start, cues)
                  for m in sent.orgs}
+        sent.roles = roles
         sent.actors = [m for m in sent.orgs if roles[id(m)] in ("actor", "agent")]
         sent.agents = {id(m) for m in sent.orgs if roles[id(m)] == "agent"}
         lead_in = _lead_in(sentences, sent.index) if own and _is_list_item(sentences, sent.index) else None
@@ -288,7 +292,7 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
             # subject; only the owner of an activity ("the efforts of J-CAT") acts too.
             sent.actors = [m for m in sent.orgs if roles[id(m)] == "agent"]
         linked: set[str] = set()
-        links += _sentence_links(sent, own, cues, linked, joins)
+        links += _sentence_links(sent, own, cues, linked, joins, owned_rules)
         if own and (not sent.actors or verb_item) and lead_in is not None:
             owner = _list_owner(sentences, lead_in, cues)
             links += _pointed_links(owner.actors, own, LIST, sent, clause_start, cues, linked, lambda org: owner)
@@ -323,7 +327,8 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
     return _unique(links)
 
 
-def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set, joins: list | None = None) -> list[Link]:
+def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set, joins: list | None = None,
+                    owned_rules: frozenset = frozenset()) -> list[Link]:
     """The sentence's actors and its own functions, each relative or coordinated clause kept to its organizations."""
     out = []
     clauses = _relative_clauses(sent, cues) if own and len(sent.actors) > 1 else {}
@@ -332,8 +337,11 @@ def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set, joins: 
         clauses.update(_object_clauses(sent, cues, joins))
     agent_of = _passive_agents(sent, own, joins, cues)
     receives = not cues.receiving_verbs.isdisjoint(sent.words)     # read once: most sentences have no such verb
+    owner = _owners(sent, own, cues, owned_rules) if own else {}
     for org in sent.actors:
         for fn in own:
+            if id(fn) in owner:
+                continue     # "The ITU cited a WHO report": the WHO's (below)
             if joins and _clause_of(joins, sent.token_at(org.start)) != _clause_of(joins, sent.token_at(fn.start)):
                 continue     # "The ITU sets standards, and the World Bank funds projects": each its own
             if agent_of.get(id(org), fn) is not fn:
@@ -353,10 +361,39 @@ def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set, joins: 
                 continue     # "ASEAN received funding from the World Bank": ASEAN is funded
             out.append(_link(org, fn, SENTENCE, sent))
             linked.add(org.key)
-    for org, fn in clauses.values():
+    for org, fn in list(clauses.values()) + [(org, fn) for fn in own if (org := owner.get(id(fn))) is not None]:
         if not _negated(sent, org.end, fn.start, cues):
             out.append(_link(org, fn, SENTENCE, sent))
             linked.add(org.key)
+    return out
+
+
+def _owners(sent: _Sentence, own: list, cues: Cues, owned_rules: frozenset) -> dict:
+    """{id(function): organization} for a noun function written right after an organization's name.
+
+    "ENISA's annual threat report", "The ITU cited a WHO report", "a new UNICEF
+    report": the name is the author of what follows, whatever else the sentence
+    says; no other organization of the sentence does it. The function is a noun
+    when a possessive stands between, or when its rule says so (``owned_rules``,
+    the rule ids of ``after_name`` patterns): "the Atlantic Council conduct
+    research" is a subject and its verb.
+    """
+    out = {}
+    text, base = sent.text, sent.seg.start
+    for fn in own:
+        before = text[:fn.start - base].rstrip()
+        possessed = False
+        for marker in cues.possessive:
+            if before.endswith(marker):
+                before, possessed = before[:-len(marker)], True
+                break
+        if not possessed and fn.rule_id not in owned_rules:
+            continue
+        end = base + len(before)
+        org = next((m for m in sent.orgs if m.end == end), None)
+        # "EC3, the EU's hub for cybercrime intelligence": the hub is EC3's, the EU only describes it.
+        if org is not None and fn.start - end <= 3 and sent.roles.get(id(org)) != "possessor":
+            out[id(fn)] = org
     return out
 
 

@@ -136,13 +136,14 @@ def test_an_entry_skipped_for_a_missing_key_is_reported_once(rules_copy):
     assert len(problems) == 2 and "missing required key 'label'" in problems[1], problems
 
 
-def test_before_name_must_be_true_or_false(rules_copy):
+@pytest.mark.parametrize("flag", ["before_name", "after_name"])
+def test_name_flags_must_be_true_or_false(rules_copy, flag):
     path = rules_copy / "functions.yml"
     text = path.read_text()
-    assert "        before_name: true\n" in text
-    path.write_text(text.replace("        before_name: true\n", "        before_name: yes please\n", 1))
-    line = text[:text.index("        before_name: true\n")].count("\n") + 1
-    assert any("before_name must be true or false" in p and f"functions.yml:{line}" in p
+    assert f"        {flag}: true\n" in text
+    path.write_text(text.replace(f"        {flag}: true\n", f"        {flag}: yes please\n", 1))
+    line = text[:text.index(f"        {flag}: true\n")].count("\n") + 1
+    assert any(f"{flag} must be true or false" in p and f"functions.yml:{line}" in p
                for p in problems_of(rules_copy)), problems_of(rules_copy)
 
 
