@@ -588,7 +588,8 @@ def _shouting(span, view: TokenView, lines: dict) -> bool:
 def _name_context(span, view: TokenView, ctx: Context, gid: str) -> bool:
     """An acronym that is also an English word (WHO, FIRST) counts only in name-like context:
     its long form appears in the document, or it follows "the" (or "Geneva-based") or
-    precedes "'s" / ")". A capitalized word opening a sentence ("FIRST responders arrived",
+    precedes "'s" / ")", or stands between "a" and a noun ("a WHO report"). A capitalized
+    word opening a sentence ("FIRST responders arrived",
     "IMPACT assessments are required") is not enough."""
     entry = ctx.rules.organization(gid)
     if entry is not None and entry.name.lower() in view.text_lower:
@@ -601,6 +602,8 @@ def _name_context(span, view: TokenView, ctx: Context, gid: str) -> bool:
         if 0 <= k < n and view.is_upper[k] and len(texts[k]) > 1 and view.is_alpha[k] and \
                 lowers[min(k, span.start - 1) if k < span.start else span.end] in {"and", "or", ","}:
             return True
+    if prev in {"a", "an"} and nxt.isalpha() and nxt.islower():
+        return True      # "a WHO report", "a WHO team": an article, then the name as a modifier
     return prev in {"the", "(", "and", "of", "by", "with", "like", "as", "including", ",", "based", "headquartered"} \
         or nxt in {"'s", "’s", ")"}
 
