@@ -74,18 +74,22 @@ def surface_variants(name: str) -> set[str]:
 
     Case and single-word spelling are handled by token norms; what remains is
     hyphenation ("Open-Ended", "Open Ended", "Openended") and the "United
-    Nations"/"UN" prefix.
+    Nations"/"UN" and "European Union"/"EU" prefixes ("EU Agency for Cybersecurity").
     """
     variants = {name}
     if _HYPHEN_IN_WORD.search(name):
         variants.add(_HYPHEN_IN_WORD.sub(" ", name))
         variants.add(_HYPHEN_IN_WORD.sub("", name))
     for variant in list(variants):
-        if variant.startswith("United Nations "):
-            variants.add("UN " + variant[len("United Nations "):])
-        elif variant.startswith("UN "):
-            variants.add("United Nations " + variant[3:])
+        for long, short in _PREFIXES:
+            if variant.startswith(long + " "):
+                variants.add(short + variant[len(long):])
+            elif variant.startswith(short + " "):
+                variants.add(long + variant[len(short):])
     return variants
+
+
+_PREFIXES = (("United Nations", "UN"), ("European Union", "EU"))
 
 
 def slug(text: str, max_words: int = 8) -> str:
