@@ -93,7 +93,7 @@ class Context:
     word_index: dict = field(default_factory=dict)        # content word -> gazetteer ids whose names hold it
     context_lexicon: ContextLexicon | None = None
     before_name: frozenset = frozenset()                  # rule ids of function patterns that end before a name
-    after_name: frozenset = frozenset()                   # rule ids of function patterns that start after a name
+    owners: dict = field(default_factory=dict)            # rule id of a function pattern -> where its owner's name is
 
     @classmethod
     def build(cls, rules, nlp) -> "Context":
@@ -116,9 +116,9 @@ class Context:
                 for word in words:
                     word_index.setdefault(word, set()).add(org_id)
         before_name = frozenset(f"{f.id}/{p.id}" for f in rules.functions for p in f.patterns if p.before_name)
-        after_name = frozenset(f"{f.id}/{p.id}" for f in rules.functions for p in f.patterns if p.after_name)
+        owners = {f"{f.id}/{p.id}": p.owner for f in rules.functions for p in f.patterns if p.owner}
         return cls(nlp, rules, ShapeLexicon.from_rules(rules.shapes), name_index, acronym_index, org_names, files,
-                   orders, word_index, ContextLexicon.from_rules(rules.shapes, rules.places), before_name, after_name)
+                   orders, word_index, ContextLexicon.from_rules(rules.shapes, rules.places), before_name, owners)
 
 
 @dataclass(slots=True)
@@ -240,7 +240,7 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
     taken = _Intervals(mentions)
     fn_candidates = _function_candidates(doc.spans.get(FUNCTION_PHRASES, []), "phrase", taken, ctx.rule_files) + \
         _function_candidates(doc.spans.get(FUNCTION_PATTERNS, []), "pattern", taken, ctx.rule_files,
-                             ctx.before_name, ctx.after_name) + \
+                             ctx.before_name, ctx.owners) + \
         _working_with_organizations(text, mentions, ctx.rules.linking)
     # A phrase is one term: "early warning" inside "early warning systems" is not
     # a second function. A token pattern is a frame whose object may be another
@@ -269,7 +269,7 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
                        tuple(ctx.rules.linking.get("answer_markers", ())))
     names = {key: frozenset(" ".join((local.name, *local.long_forms)).lower().split()) for key, local in orgs.items()}
     links = link_document(doc, segments, mentions, functions, ctx.rules.linking, ctx.lexicon.heads, text,
-                          names=names, view=view, owned_rules=ctx.after_name)
+                          names=names, view=view, owners=ctx.owners)
     all_mentions = sorted(mentions + functions, key=lambda m: (m.start, m.end, m.label))
     return Extraction(all_mentions, orgs, links)
 
@@ -387,20 +387,24 @@ def _select(candidates: list, priority: dict | None = None) -> list:
 
 
 def _function_candidates(spans, kind: str, taken: "_Intervals", rule_files: dict,
-                         before_name: frozenset = frozenset(), after_name: frozenset = frozenset()) -> list:
+                         before_name: frozenset = frozenset(), owners: dict | None = None) -> list:
     """FUNCTION candidates of one span group ("phrase" or "pattern"), except those overlapping ``taken``.
 
     A pattern of ``before_name`` (rule ids) that runs into a name ends before it
-    instead; one of ``after_name`` counts only after the name it starts in.
+    instead; one of ``owners`` (rule id -> "before" or "after") counts only beside the
+    name of its owner, which the match starts ("a WHO report") or ends in ("a study by the OECD").
     Reads each span's attributes once: every attribute of a spaCy Span is a lookup.
     """
     out = []
     for span in spans:
         start, end = span.start_char, span.end_char
         rule_id = None
-        if after_name and kind == "pattern" and span.kb_id_ in after_name:
+        if owners and kind == "pattern" and span.kb_id_ in owners:
             rule_id = span.kb_id_
-            start = _after_name(span, taken)
+            if owners[rule_id] == "before":
+                start = _after_name(span, taken)
+            else:
+                end = _before_name(span, taken) if taken.overlaps(end - 1, end) else start
             if start >= end or taken.overlaps(start, end):
                 continue
         elif taken.overlaps(start, end):

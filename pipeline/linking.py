@@ -242,7 +242,7 @@ class _Sentence:
 def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list, linking: dict,
                   heads: frozenset = frozenset(), text: str | None = None,
                   names: dict | None = None, view: TokenView | None = None,
-                  owned_rules: frozenset = frozenset()) -> list[Link]:
+                  owners: dict | None = None) -> list[Link]:
     """Every (organization, function) link in one document, with its evidence.
 
     ``heads`` are the organization head words of ``rules/org_shapes.yml``: a
@@ -250,8 +250,9 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
     organization whose name holds that word, as written or in its full name
     (``names``: organization key -> lowercase words of its names), so "ENISA
     ... the Agency" finds the European Union Agency for Cybersecurity. ``view`` is the
-    document's token view when the caller has one. ``owned_rules`` are the rule ids
-    of function patterns whose mention belongs to the name right before it ("the WHO report").
+    document's token view when the caller has one. ``owners`` maps the rule ids of
+    function patterns whose mention belongs to the name right before it ("a WHO
+    report") or after it ("a study by the OECD") to "before" or "after".
     """
     cues = _cues(linking)
     view = TokenView(doc, text) if view is None else view
@@ -292,7 +293,7 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
             # subject; only the owner of an activity ("the efforts of J-CAT") acts too.
             sent.actors = [m for m in sent.orgs if roles[id(m)] == "agent"]
         linked: set[str] = set()
-        links += _sentence_links(sent, own, cues, linked, joins, owned_rules)
+        links += _sentence_links(sent, own, cues, linked, joins, owners or {})
         if own and (not sent.actors or verb_item) and lead_in is not None:
             owner = _list_owner(sentences, lead_in, cues)
             links += _pointed_links(owner.actors, own, LIST, sent, clause_start, cues, linked, lambda org: owner)
@@ -328,7 +329,7 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
 
 
 def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set, joins: list | None = None,
-                    owned_rules: frozenset = frozenset()) -> list[Link]:
+                    owners: dict | None = None) -> list[Link]:
     """The sentence's actors and its own functions, each relative or coordinated clause kept to its organizations."""
     out = []
     clauses = _relative_clauses(sent, cues) if own and len(sent.actors) > 1 else {}
@@ -337,7 +338,7 @@ def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set, joins: 
         clauses.update(_object_clauses(sent, cues, joins))
     agent_of = _passive_agents(sent, own, joins, cues)
     receives = not cues.receiving_verbs.isdisjoint(sent.words)     # read once: most sentences have no such verb
-    owner = _owners(sent, own, cues, owned_rules) if own else {}
+    owner = _owners(sent, own, cues, owners or {}) if own else {}
     for org in sent.actors:
         for fn in own:
             if id(fn) in owner:
@@ -368,26 +369,33 @@ def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set, joins: 
     return out
 
 
-def _owners(sent: _Sentence, own: list, cues: Cues, owned_rules: frozenset) -> dict:
-    """{id(function): organization} for a noun function written right after an organization's name.
+def _owners(sent: _Sentence, own: list, cues: Cues, owners: dict) -> dict:
+    """{id(function): organization} for a noun function that an organization's name right beside it owns.
 
     "ENISA's annual threat report", "The ITU cited a WHO report", "a new UNICEF
-    report": the name is the author of what follows, whatever else the sentence
-    says; no other organization of the sentence does it. The function is a noun
-    when a possessive stands between, or when its rule says so (``owned_rules``,
-    the rule ids of ``after_name`` patterns): "the Atlantic Council conduct
-    research" is a subject and its verb.
+    report", "a study by the OECD": the name is the author of the noun, whatever
+    else the sentence says; no other organization of the sentence does it. The
+    function is a noun when a possessive stands between, or when its rule says so
+    (``owners``: rule id -> "before" or "after", where the name stands): "the
+    Atlantic Council conduct research" is a subject and its verb.
     """
     out = {}
     text, base = sent.text, sent.seg.start
     for fn in own:
+        if owners.get(fn.rule_id) == "after":
+            # "a study by the OECD": the name follows after "by", "of" or "from" and perhaps "the".
+            org = next((m for m in sent.orgs if m.start >= fn.end), None)
+            between = text[fn.end - base:org.start - base].lower().split() if org is not None else None
+            if between and between[0] in {"by", "of", "from"} and set(between[1:]) <= {"the"}:
+                out[id(fn)] = org
+            continue
         before = text[:fn.start - base].rstrip()
         possessed = False
         for marker in cues.possessive:
             if before.endswith(marker):
                 before, possessed = before[:-len(marker)], True
                 break
-        if not possessed and fn.rule_id not in owned_rules:
+        if not possessed and owners.get(fn.rule_id) != "before":
             continue
         end = base + len(before)
         org = next((m for m in sent.orgs if m.end == end), None)

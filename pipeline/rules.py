@@ -32,7 +32,7 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 
 ORG_KEYS = {"id", "name", "acronyms", "shared_acronyms", "aliases", "type", "parent", "country", "note"}
 FUNCTION_KEYS = {"id", "label", "definition", "phrases", "patterns", "examples", "note"}
-PATTERN_KEYS = {"id", "pattern", "before_name", "after_name", "note"}
+PATTERN_KEYS = {"id", "pattern", "before_name", "owner", "note"}
 ORG_PATTERN_KEYS = {"id", "pattern", "type", "note"}
 EXAMPLE_KEYS = {"text", "match", "no_match", "links", "no_links", "gap", "note"}
 SHAPE_KEYS = {
@@ -98,7 +98,7 @@ class TokenPattern:
     line: int
     type: str | None = None
     before_name: bool = False   # the mention ends before the organization name the pattern's end runs into
-    after_name: bool = False    # the pattern starts in an organization name; the mention starts after it
+    owner: str | None = None    # "before"/"after": the match starts/ends in the name of the one organization doing it
 
 
 @dataclass(frozen=True)
@@ -478,15 +478,20 @@ class _Checker:
             if entry.get("type") is not None and entry["type"] not in ORG_TYPES:
                 self.problem(path, line, f"unknown organization type {entry['type']!r}",
                              f"use one of: {', '.join(ORG_TYPES)}")
-            flags = {}
-            for flag in ("before_name", "after_name"):
-                flags[flag] = entry.get(flag, False)
-                if not isinstance(flags[flag], bool):
-                    self.problem(path, entry.key_lines.get(flag, line),
-                                 f"{flag} must be true or false, not {flags[flag]!r}", f"write {flag}: true")
-                    flags[flag] = False
+            before_name = entry.get("before_name", False)
+            if not isinstance(before_name, bool):
+                self.problem(path, entry.key_lines.get("before_name", line),
+                             f"before_name must be true or false, not {before_name!r}", "write before_name: true")
+                before_name = False
+            owner = entry.get("owner")
+            if owner is not None and owner not in ("before", "after"):
+                self.problem(path, entry.key_lines.get("owner", line),
+                             f"owner must be before or after, not {owner!r}",
+                             "write owner: before (the name comes first, 'a WHO report') or owner: after "
+                             "('a study by the OECD')")
+                owner = None
             out.append(TokenPattern(str(entry["id"]), _freeze(pattern), self._rel(path), line, entry.get("type"),
-                                    **flags))
+                                    before_name, owner))
         return out
 
     def _functions(self, path: Path, entries: Any) -> tuple[list[Function], list[Example]]:

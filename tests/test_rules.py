@@ -136,14 +136,15 @@ def test_an_entry_skipped_for_a_missing_key_is_reported_once(rules_copy):
     assert len(problems) == 2 and "missing required key 'label'" in problems[1], problems
 
 
-@pytest.mark.parametrize("flag", ["before_name", "after_name"])
-def test_name_flags_must_be_true_or_false(rules_copy, flag):
+@pytest.mark.parametrize("key, good, message", [("before_name", "true", "before_name must be true or false"),
+                                                ("owner", "before", "owner must be before or after")])
+def test_pattern_name_keys_are_checked(rules_copy, key, good, message):
     path = rules_copy / "functions.yml"
     text = path.read_text()
-    assert f"        {flag}: true\n" in text
-    path.write_text(text.replace(f"        {flag}: true\n", f"        {flag}: yes please\n", 1))
-    line = text[:text.index(f"        {flag}: true\n")].count("\n") + 1
-    assert any(f"{flag} must be true or false" in p and f"functions.yml:{line}" in p
+    assert f"        {key}: {good}\n" in text
+    path.write_text(text.replace(f"        {key}: {good}\n", f"        {key}: yes please\n", 1))
+    line = text[:text.index(f"        {key}: {good}\n")].count("\n") + 1
+    assert any(message in p and f"functions.yml:{line}" in p
                for p in problems_of(rules_copy)), problems_of(rules_copy)
 
 
