@@ -440,12 +440,35 @@ def _after_name(span, taken: "_Intervals") -> int:
         if token.text in _POSSESSIVE:
             possessive = True
             continue
-        # A noun, not the verb ("The head of EC3 reports to ..."): after a possessive, or
-        # after a name that a determiner opens ("a new UNICEF report").
-        if possessive or _determiner_before(span.doc.text, taken.start_of(span.start_char)):
-            return token.idx
-        return span.end_char
+        if not _noun_phrase_after_name(span, k, possessive) or \
+                not possessive and not _determiner_before(span.doc.text, taken.start_of(span.start_char)):
+            return span.end_char
+        return token.idx
     return span.end_char
+
+
+# Nouns that make a compound with the one before ("study visit", "report card", "assessment criteria").
+_COMPOUND_HEADS = {"visit", "visits", "tour", "tours", "card", "cards", "trip", "trips", "criteria", "framework",
+                   "tool", "tools", "methodology", "template", "form", "forms", "group", "period", "leave"}
+
+
+def _noun_phrase_after_name(span, k: int, possessive: bool) -> bool:
+    """The words of ``span`` from token ``k`` on are a noun phrase, not a subject and its verb.
+
+    "The EU reports that ...", "The head of the EU reports to ...", "ENISA's critics
+    report that ...", "The ITU's members study the proposal" are verbs: the last
+    word is plural or follows a plural noun, or "that"/"to" follows it. A noun that
+    a compound continues ("study visit", "report card") is no report either.
+    """
+    tokens = list(span)[k:]
+    last = tokens[-1]
+    if not possessive and last.lower_.endswith("s"):
+        return False
+    if any(t.lower_.endswith("s") for t in tokens[:-1]):
+        return False
+    doc = span.doc
+    nxt = doc[span.end].lower_ if span.end < len(doc) else ""
+    return nxt not in {"that", "to"} and nxt not in _COMPOUND_HEADS
 
 
 _DETERMINERS = {"a", "an", "the", "this", "that", "these", "its", "their", "new", "latest", "recent", "annual",

@@ -271,9 +271,11 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
         if sent.seg.kind in (HEADING, LEAD, QUESTION) or not sent.orgs and (
                 not sent.functions or not cues.points_back_re.match(sent.text)
                 and not _is_list_item(sentences, sent.index)):
-            if not sent.orgs and not sent.functions and sent.seg.kind in (BODY, ANSWER):
+            if not sent.orgs and not sent.functions and sent.seg.kind in (BODY, ANSWER) and sent.index > 0 \
+                    and len({m.key for m in sentences[sent.index - 1].orgs}) <= 1:
                 # "ENISA was founded in 2004. It is based in Athens. It publishes ...": a
                 # sentence that only describes the organization passes it on to the next "It".
+                # Not after a sentence naming two ("The EU funds the OAS. It is based in ...").
                 sent.actors = _singular_antecedent(sentences, sent, 0, cues)
             continue
         clause_start = _clause_start(sent, cues)
@@ -352,7 +354,7 @@ def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set, joins: 
                 #              "funded by the EU and implemented by UNODC" UNODC implements only
             if fn.start < org.start and id(org) in sent.agents:
                 continue     # "The workshop discussed the role of the World Bank in financing ...": after it only
-            if fn.end <= org.start and _of_complement(sent, org, fn):
+            if fn.end <= org.start and _of_complement(sent, org, fn, cues):
                 continue     # "UNEP produces reports consistent with the goal of the UNFCCC"
             if id(fn) in clauses:
                 continue     # the relative clause's own organization does it (below)
@@ -397,6 +399,8 @@ def _owners(sent: _Sentence, own: list, cues: Cues, owners: dict) -> dict:
                 break
         if not possessed and owners.get(fn.rule_id) != "before":
             continue
+        if possessed and (_passive_by(fn) or "by" in sent.words[sent.token_at(fn.end):]):
+            continue     # "ENISA's report was written by Europol": the agent after "by" decides
         end = base + len(before)
         org = next((m for m in sent.orgs if m.end == end), None)
         # "EC3, the EU's hub for cybercrime intelligence": the hub is EC3's, the EU only describes it.
@@ -405,13 +409,15 @@ def _owners(sent: _Sentence, own: list, cues: Cues, owners: dict) -> dict:
     return out
 
 
-def _of_complement(sent: _Sentence, org, fn) -> bool:
+def _of_complement(sent: _Sentence, org, fn, cues: Cues) -> bool:
     """The organization follows the function after "of", and another actor comes before the function.
 
     "UNEP produces reports consistent with the long-term goal of the UNFCCC":
     the organization completes a noun in the function's clause; the actor before
     the function does it. ("The Secretariat of the OSCE trains ...", with the
-    organization before the function, still acts.)
+    organization before the function, still acts; so does the one after "of"
+    when "of" follows the function or an activity: "joined the investigation of
+    the FBI", "the takedown operations of Europol".)
     """
     words = sent.words
     k = sent.token_at(org.start) - 1
@@ -424,9 +430,16 @@ def _of_complement(sent: _Sentence, org, fn) -> bool:
             k = sent.token_at(long_form.start) - 1
     while k >= 0 and words[k] in _SKIP:
         k -= 1
-    if k < 0 or words[k] != "of":
+    if k < 1 or words[k] != "of":
+        return False
+    if sent.token_starts[k - 1] < fn.end or words[k - 1] in cues.activity_nouns or words[k - 1] in _OPERATIONS:
         return False
     return any(other.end <= fn.start and other.key != org.key for other in sent.actors)
+
+
+# What an organization does, named before "of" like the activity_nouns of rules/linking.yml
+# ("the takedown operations of Europol"), but not making the organization an agent.
+_OPERATIONS = {"operation", "operations", "action", "actions", "campaign", "campaigns", "activity", "activities"}
 
 
 def _receives(sent: _Sentence, org, fn, cues: Cues) -> bool:
@@ -514,8 +527,11 @@ def _object_clauses(sent: _Sentence, cues: Cues, joins: list) -> dict:
     what it says, and the subject does not. When the subject runs the object
     ("IMPACT operates the Global Response Center, which serves as a hub ...",
     a verb of ``instrument_verbs`` before it), the clause stays the subject's
-    doing. The clause ends where :func:`_relative_clauses` ends one, or at the
-    next coordinated clause of ``joins``.
+    doing. The clause ends where :func:`_relative_clauses` ends one, at the next
+    coordinated clause of ``joins``, or at a comma and a conjunction, after which
+    the subject goes on ("ENISA works with CERT-EU, which handles incidents, and
+    publishes threat reports"). A clause with a subject of its own ("INTERPOL,
+    which it funds", "the OAS, which the EU funds") is not the object's doing.
     """
     actors = {id(m) for m in sent.actors}
     objects = [m for m in sent.orgs if id(m) not in actors]
@@ -530,8 +546,16 @@ def _object_clauses(sent: _Sentence, cues: Cues, joins: list) -> dict:
             continue
         if not cues.instrument_verbs.isdisjoint(words[:first]):
             continue
+        pronoun = sent.token_at(org.end) + 2         # the word after ", which"
+        if pronoun < len(words) and (words[pronoun] in _PRONOUNS or words[pronoun] in _DETERMINERS):
+            continue
+        if any(words[k] == "," and words[k + 1] in _CLAUSE_CONJUNCTIONS for k in range(first, at)):
+            continue
         out[key] = (org, fn)
     return out
+
+
+_CLAUSE_CONJUNCTIONS = {"and", "but", "or", "while", "whereas", "yet"}
 
 
 def _relative_clauses(sent: _Sentence, cues: Cues, about: list | None = None) -> dict:
@@ -731,24 +755,33 @@ def _clause_start(sent: _Sentence, cues: Cues) -> int:
 
 
 _DASHES = {"-", "–", "—", "--"}
+_SPACED_DASH = re.compile(r"\s(?:-|–|—|--)\s")
 
 
 def _after_dateline(sent: _Sentence, start: int) -> int:
     """The first token after a press release's dateline, or ``start`` if the sentence has none.
 
     "WASHINGTON - The CISA and the FBI published ...", "Brussels, 12 March 2024 – ENISA ...",
-    "GENEVA (Reuters) — ...": a few capitalized words, numbers and punctuation, then a dash.
-    A name before the dash ("ENISA - the EU agency - publishes ...") is the subject, not a
-    dateline, unless it stands in brackets (the news agency).
+    "GENEVA (Reuters) — ...": a few capitalized words, numbers and punctuation, then a dash;
+    a place in capitals, a date or a comma. A name before the dash ("ENISA - the EU agency -
+    publishes ...") is the subject, not a dateline, unless it stands in brackets (the news
+    agency); so is a person or a title ("Catherine De Bolle - Europol's Executive Director -
+    said ...", "Cyber Capacity Building - The World Bank funds ...").
     """
     surfaces = sent.surfaces
     limit = min(len(surfaces), start + 10)
     org_tokens = None
     depth = 0
+    dated = False
     for k in range(start, limit):
         word = surfaces[k]
         if word in _DASHES:
-            return k + 1 if k > start else start
+            after = sent.token_starts[k] - sent.seg.start + len(word)
+            if k == start or not dated or _SPACED_DASH.search(sent.text, after):
+                return start     # no place or date, or a pair of dashes around an apposition
+            return k + 1
+        if word == "," or word[:1].isdigit() or (word.isupper() and word.isalpha() and len(word) > 2 and depth == 0):
+            dated = True
         if word in {"(", "["}:
             depth += 1
         elif word in {")", "]"}:
@@ -936,14 +969,20 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
             # the World Bank", "Governments and the ITU share ...").
             j = _before_proper_name(surfaces, j, clause_start, org_tokens)
             continue
-        if j + 1 < len(words) and words[j + 1] in _COORD and surfaces[j].isalpha() and j >= 1 \
-                and surfaces[j - 1][:1].isupper() and (j - 1) not in org_tokens:
+        if _noun_after_name(words, surfaces, j) and (j - 1) not in org_tokens:
             # The same with a common noun after the name: "funding from Unitaid, the
             # United Kingdom government and the Gates Foundation".
             j = _before_proper_name(surfaces, j - 1, clause_start, org_tokens)
             continue
         return "object"
     return "actor"
+
+
+def _noun_after_name(words: list[str], surfaces: list[str], k: int) -> bool:
+    """Token ``k`` is a common noun closing a list member that opens with a name:
+    "the United Kingdom government" in "funded by Unitaid, the United Kingdom government and ..."."""
+    return 0 < k < len(words) - 1 and surfaces[k].isalpha() and surfaces[k - 1][:1].isupper() \
+        and words[k + 1] in _COORD
 
 
 def _before_proper_name(surfaces: list[str], j: int, clause_start: int, org_tokens: set) -> int:
