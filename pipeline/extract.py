@@ -27,7 +27,7 @@ from spacy.tokens import Doc
 from pipeline.acronyms import find_definition_spans
 from pipeline.linking import PARTNER_ADVERBS, link_document
 from pipeline.names import content_words, name_key, split_country
-from pipeline.nlp import (FUNCTION_PATTERNS, FUNCTION_PHRASES, ORG_ACRONYMS, ORG_NAMES, ORG_PATTERNS,
+from pipeline.nlp import (FUNCTION_PATTERNS, FUNCTION_PHRASES, ORG_ACRONYMS, ORG_NAMES, ORG_PATTERNS, SHORT_NAME,
                           is_common_word, is_english_word)
 from pipeline.members import ContextLexicon, find_context_names
 from pipeline.shapes import ShapeLexicon, find_fused_team_names, find_shaped_names, org_type_for
@@ -139,6 +139,8 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
     # Each iteration of a span group creates new Span objects: read each group once.
     name_spans = list(doc.spans.get(ORG_NAMES, []))
     acronym_spans = list(doc.spans.get(ORG_ACRONYMS, []))
+    if any(s.label_ == SHORT_NAME for s in name_spans):
+        name_spans = _short_names_in_context(name_spans, acronym_spans, ctx)
     orgs: dict[str, LocalOrg] = {}
     candidates: list[_Candidate] = []
     doc_acronyms: dict[str, str] = {}
@@ -177,7 +179,10 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
             continue
         candidates.append(_Candidate(span.start_char, span.end_char, "gazetteer", span.id_,
                                      f"gazetteer:{span.id_}", ctx.rule_files.get(span.id_, "")))
-    known_tokens = {t for s in name_spans for t in range(s.start, s.end)}
+    # A short name ("Security Council") may end a longer name of its own ("Andean Digital Security
+    # Council"): it neither stops an organization shape nor gives one its id.
+    full_names = [s for s in name_spans if s.label_ != SHORT_NAME]
+    known_tokens = {t for s in full_names for t in range(s.start, s.end)}
     known_tokens |= {t for s in acronym_spans for t in range(s.start, s.end)}
 
     # 3 and 4. Generic token patterns and organization-shaped names.
@@ -194,7 +199,7 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
     generic += [(s, "shape", s.kb_id_, "rules/org_shapes.yml") for s, k in zip(shaped, shaped_keys)
                 if k in in_body]
     for span, kind, rule_id, rule_file in generic:
-        gid = _gazetteer_for_name(span, ctx, name_spans)
+        gid = _gazetteer_for_name(span, ctx, full_names)
         key = gid or f"new:{name_key(span.text)}"
         org_for(key, span.text, gid)
         candidates.append(_Candidate(span.start_char, span.end_char, kind, key, rule_id, rule_file))
@@ -633,6 +638,30 @@ def _name_context(span, view: TokenView, ctx: Context, gid: str) -> bool:
         return True      # "a WHO report", "a WHO team": an article, then the name as a modifier
     return prev in {"the", "(", "and", "of", "by", "with", "like", "as", "including", ",", "based", "headquartered"} \
         or nxt in {"'s", "’s", ")"}
+
+
+def _short_names_in_context(name_spans: list, acronym_spans: list, ctx: Context) -> list:
+    """The name spans, less the short names ("the Security Council") of organizations the
+    document names no other way, itself or through its parent ("the United Nations", "UN").
+
+    Many bodies share a short name (national security councils, a company's general
+    assembly); beside the UN's name it is the UN's. A short name that ends a longer
+    name ("the Atlas Digital Security Council") or has an owner ("Kenya's Security
+    Council") is never the organization's.
+    """
+    named = {s.id_ for s in name_spans if s.label_ != SHORT_NAME} | {s.id_ for s in acronym_spans}
+    kept = []
+    for span in name_spans:
+        if span.label_ == SHORT_NAME:
+            entry = ctx.rules.organization(span.id_)
+            if span.id_ not in named and (entry is None or entry.parent not in named):
+                continue
+            before = span.doc[span.start - 1] if span.start > 0 else None
+            if before is not None and (before.text in _POSSESSIVE or before.text[:1].isupper()
+                                       and before.lower_ not in {"the", "a", "an", "this", "that", "its"}):
+                continue
+        kept.append(span)
+    return kept
 
 
 def _gazetteer_for_name(span, ctx: Context, names: list) -> str | None:

@@ -35,6 +35,7 @@ from pipeline.names import fold_spelling, surface_variants
 from pipeline.rules import Rules, thaw
 
 ORG_NAMES, ORG_ACRONYMS, ORG_PATTERNS = "org_names", "org_acronyms", "org_patterns"
+SHORT_NAME = "ORG_SHORT"     # the label of a gazetteer short name ("the Security Council"): it needs context
 FUNCTION_PHRASES, FUNCTION_PATTERNS = "function_phrases", "function_patterns"
 
 # Lemmas from the lookup table that are wrong for matching purposes.
@@ -432,13 +433,14 @@ def build_nlp(rules: Rules) -> Language:
                                      "validate": True, "overwrite": True})
     name_patterns, acronym_patterns, seen = [], [], set()
     for org in rules.organizations:
-        for name in (org.name, *org.aliases):
+        names_and_labels = [(n, "ORG") for n in (org.name, *org.aliases)] + [(n, SHORT_NAME) for n in org.short_names]
+        for name, label in names_and_labels:
             for variant in sorted(surface_variants(name)):
                 key = (org.id, tuple(token_norm(t) for t in variant.split()))
                 if key in seen:
                     continue
                 seen.add(key)
-                name_patterns.append({"label": "ORG", "pattern": variant, "id": org.id})
+                name_patterns.append({"label": label, "pattern": variant, "id": org.id})
         for acronym in org.acronyms:
             acronym_patterns.append({"label": "ORG", "pattern": acronym, "id": org.id})
             if "-" in acronym or " " in acronym:

@@ -30,7 +30,8 @@ ORG_TYPES = (
 )
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 
-ORG_KEYS = {"id", "name", "acronyms", "shared_acronyms", "aliases", "type", "parent", "country", "note"}
+ORG_KEYS = {"id", "name", "acronyms", "shared_acronyms", "aliases", "short_names", "type", "parent", "country",
+            "note"}
 FUNCTION_KEYS = {"id", "label", "definition", "phrases", "patterns", "examples", "note"}
 PATTERN_KEYS = {"id", "pattern", "before_name", "owner", "note"}
 ORG_PATTERN_KEYS = {"id", "pattern", "type", "note"}
@@ -88,6 +89,7 @@ class Organization:
     country: str | None = None
     path: str = ""
     line: int = 0
+    short_names: tuple[str, ...] = ()   # names that count only where the document names it or its parent otherwise
 
 
 @dataclass(frozen=True)
@@ -414,13 +416,14 @@ class _Checker:
                 self.problem(path, entry.key_lines.get("country", line),
                              f"country {country!r} is not a two-letter country code",
                              "write the ISO 3166-1 code in capitals, as in rules/places.yml (for example LC)")
-            for key in ("name", "acronyms", "shared_acronyms", "aliases"):
+            for key in ("name", "acronyms", "shared_acronyms", "aliases", "short_names"):
                 self._visible(path, entry.key_lines.get(key, line), key, entry.get(key))
             out.append(Organization(
                 id=org_id, name=str(entry["name"]).strip(), type=str(entry["type"]),
                 acronyms=self._strings(path, line, entry.get("acronyms"), "acronyms"),
                 shared_acronyms=self._strings(path, line, entry.get("shared_acronyms"), "shared_acronyms"),
                 aliases=self._strings(path, line, entry.get("aliases"), "aliases"),
+                short_names=self._strings(path, line, entry.get("short_names"), "short_names"),
                 parent=None if entry.get("parent") is None else str(entry["parent"]),
                 country=None if entry.get("country") is None else str(entry["country"]),
                 path=self._rel(path), line=line))
@@ -631,7 +634,7 @@ class _Checker:
                                  f"({other.path}:{other.line})",
                                  "keep it in 'acronyms' of one entry and move it to 'shared_acronyms' of the other")
                 acronym_owner.setdefault(acronym, org)
-            for name in (org.name, *org.aliases):
+            for name in (org.name, *org.aliases, *org.short_names):
                 key = _alias_key(name)
                 owner = alias_owner.get(key)
                 if owner is not None and owner[0].id != org.id:
