@@ -392,6 +392,12 @@ def _owners(sent: _Sentence, own: list, cues: Cues, owners: dict) -> dict:
                 out[id(fn)] = org
             continue
         before = text[:fn.start - base].rstrip()
+        if before.endswith("-") and text[fn.start - base - 1:fn.start - base] == "-":
+            # "the EU-funded project", "ITU-developed standards": the name before the hyphen does it.
+            org = next((m for m in sent.orgs if m.end == fn.start - 1), None)
+            if org is not None:
+                out[id(fn)] = org
+            continue
         possessed = False
         for marker in cues.possessive:
             if before.endswith(marker):
@@ -945,11 +951,11 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
         marker = _example_marker(words, j, cues)
         if marker:
             return _role_of_examples(sent, j - marker, clause_start, cues, org_tokens)
-        if word == "at" and j >= 1 and _singular(words[j - 1]) in cues.staff_nouns \
-                and _opens(words, j - 1, clause_start) and not cues.reporting_verbs.intersection(words[j + 1:]):
-            # "Researchers at ENISA conduct research"; not "The ITU trains officials at ENISA",
-            # nor "Officials at the World Bank said the OAS trains ..." (they speak).
-            return "actor"
+        if word in {"at", "from"} and j >= 1 and _singular(words[j - 1]) in cues.staff_nouns:
+            if _opens(words, j - 1, clause_start) and not cues.reporting_verbs.intersection(words[j + 1:]):
+                # "Researchers at ENISA conduct research", "Experts from Europol delivered training";
+                # not "Officials at the World Bank said the OAS trains ..." (they speak).
+                return "actor"
         if word in cues.receivers:
             return "receiver"
         if word == "with" and _after_partner_verb(words, j, cues):
@@ -1230,9 +1236,11 @@ def _without_training_topics(sent: _Sentence, own: list, cues: Cues) -> list:
 def _names_a_kind(sent: _Sentence, mention, cues: Cues) -> bool:
     """The word right after the mention is a kind of body ("incident response teams")."""
     k = sent.token_at(mention.end)
-    if k >= len(sent.words) or sent.token_starts[k] != mention.end + 1 or \
-            mention.text.rsplit(None, 1)[-1].lower() in _PREPOSITIONS:
+    words = mention.text.lower().split()
+    if k >= len(sent.words) or sent.token_starts[k] != mention.end + 1 or words[-1] in _PREPOSITIONS:
         return False      # "collaboration between agencies": the noun is the object
+    if any(w in _PREPOSITIONS for w in words[1:-1]):
+        return False      # "training on digital forensics to police officers": a phrase, not a modifier
     return _singular(sent.words[k]) in cues.kind_heads
 
 
