@@ -490,8 +490,10 @@ def _passive_agents(sent: _Sentence, own: list, joins: list, cues: Cues) -> dict
         surfaces = sent.surfaces
         # The list may hold other givers ("funded by Canada, the EU and the World Bank"),
         # repeat "by" ("by the EU and by the World Bank") or name an owner ("the EU's Fund").
+        giving = fn.text[-5:].lower() == " from"
         while k < len(words) and (k in org_tokens or words[k] in _SKIP or words[k] in _COORD or words[k] == "by"
-                                  or words[k] in cues.possessive or surfaces[k][:1].isupper()) and k not in joins:
+                                  or words[k] in cues.possessive or surfaces[k][:1].isupper()
+                                  or giving and _noun_after_name(words, surfaces, k)) and k not in joins:
             if k in first_tokens:
                 found[id(first_tokens[k])] = fn
             k += 1
@@ -720,8 +722,8 @@ _NEGATION_ENDS = re.compile(r"\b(?:but|whereas|instead)\b|;", re.IGNORECASE)
 
 
 def _passive_by(fn) -> bool:
-    """A function phrase whose agent follows it ("funded by", "co-financed by")."""
-    return fn.text[-3:].lower() == " by"
+    """A function phrase whose agent follows it ("funded by", "co-financed by", "funding from")."""
+    return fn.text[-3:].lower() == " by" or fn.text[-5:].lower() == " from"
 
 
 def _link(org, fn, method: str, sent: _Sentence, org_sentence: _Sentence | None = None,
