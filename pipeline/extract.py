@@ -620,7 +620,8 @@ def _shouting(span, view: TokenView, lines: dict) -> bool:
 def _name_context(span, view: TokenView, ctx: Context, gid: str) -> bool:
     """An acronym that is also an English word (WHO, FIRST) counts only in name-like context:
     its long form appears in the document, or it follows "the" (or "Geneva-based") or
-    precedes "'s" / ")", or stands between "a" and a noun ("a WHO report"). A capitalized
+    precedes "'s" / ")", or stands between "a" and a noun ("a WHO report"), or before an
+    apposition ("FIRST, a global forum of ..."). A capitalized
     word opening a sentence ("FIRST responders arrived",
     "IMPACT assessments are required") is not enough."""
     entry = ctx.rules.organization(gid)
@@ -636,6 +637,9 @@ def _name_context(span, view: TokenView, ctx: Context, gid: str) -> bool:
             return True
     if prev in {"a", "an"} and nxt.isalpha() and nxt.islower():
         return True      # "a WHO report", "a WHO team": an article, then the name as a modifier
+    if nxt == "," and span.end + 1 < n and lowers[span.end + 1] in {"a", "an"}:
+        return True      # "FIRST, a global forum of incident response teams, ...": an apposition
+        #                  ("FIRST, the ministry ..." may be the adverb)
     return prev in {"the", "(", "and", "of", "by", "with", "like", "as", "including", ",", "based", "headquartered"} \
         or nxt in {"'s", "’s", ")"}
 
