@@ -409,7 +409,7 @@ def _function_candidates(spans, kind: str, taken: "_Intervals", rule_files: dict
             if owners[rule_id] == "before":
                 start = _after_name(span, taken)
             else:
-                end = _before_name(span, taken) if taken.overlaps(end - 1, end) else start
+                end = _before_name(span, taken, verb_first=False) if taken.overlaps(end - 1, end) else start
             if start >= end or taken.overlaps(start, end):
                 continue
         elif taken.overlaps(start, end):
@@ -486,7 +486,7 @@ def _determiner_before(text: str, start: int) -> bool:
     return bool(words) and words[-1].lower() in _DETERMINERS
 
 
-def _before_name(span, taken: "_Intervals") -> int:
+def _before_name(span, taken: "_Intervals", verb_first: bool = True) -> int:
     """Where a token pattern that ends inside an organization name ends before it, or its start if none.
 
     "funds the OAS": the name is an organization mention, and the verb before it
@@ -494,10 +494,13 @@ def _before_name(span, taken: "_Intervals") -> int:
     the object carries the function, and a name holding that word ("established
     the International Training Centre") is no training. A pattern with a name in
     its middle, that begins inside a name, or that has no word left before it is
-    dropped (returns the span's start).
+    dropped (returns the span's start), and so is one whose verb (``verb_first``) is
+    a noun after an article ("Europol froze the funds INTERPOL traced").
     """
     start = span.start_char
     if taken.overlaps(start, start + 1) or not taken.overlaps(span.end_char - 1, span.end_char):
+        return start
+    if verb_first and span.start > 0 and span.doc[span.start - 1].lower_ in _DETERMINERS:
         return start
     tokens = list(span)
     keep = 0
