@@ -462,18 +462,19 @@ def _noun_phrase_after_name(span, k: int, possessive: bool) -> bool:
 
     "The EU reports that ...", "The head of the EU reports to ...", "ENISA's critics
     report that ...", "The ITU's members study the proposal" are verbs: the last
-    word is plural or follows a plural noun, or "that"/"to" follows it. A noun that
-    a compound continues ("study visit", "report card") is no report either.
+    word is plural (without a possessive), or follows a plural noun ("progress" and
+    "readiness" are none: their lemma is themselves). A noun that a compound
+    continues ("study visit", "report card") is no report either.
     """
     tokens = list(span)[k:]
     last = tokens[-1]
-    if not possessive and last.lower_.endswith("s"):
+    if not possessive and last.lower_ != last.norm_:
         return False
-    if any(t.lower_.endswith("s") for t in tokens[:-1]):
+    if any(t.lower_.endswith("s") and t.lower_ != t.norm_ for t in tokens[:-1]):
         return False
     doc = span.doc
     nxt = doc[span.end].lower_ if span.end < len(doc) else ""
-    return nxt not in {"that", "to"} and nxt not in _COMPOUND_HEADS
+    return nxt not in _COMPOUND_HEADS
 
 
 _DETERMINERS = {"a", "an", "the", "this", "that", "these", "its", "their", "new", "latest", "recent", "annual",
@@ -638,11 +639,12 @@ def _name_context(span, view: TokenView, ctx: Context, gid: str) -> bool:
         if 0 <= k < n and view.is_upper[k] and len(texts[k]) > 1 and view.is_alpha[k] and \
                 lowers[min(k, span.start - 1) if k < span.start else span.end] in {"and", "or", ","}:
             return True
-    if prev in {"a", "an"} and nxt.isalpha() and nxt.islower():
+    if prev in {"a", "an"} and span.end < n and lowers[span.end] in _MODIFIED_NOUNS:
         return True      # "a WHO report", "a WHO team": an article, then the name as a modifier
-    if nxt == "," and span.end + 1 < n and lowers[span.end + 1] in {"a", "an"}:
+    if nxt == "," and span.end + 1 < n and lowers[span.end + 1] in {"a", "an"} \
+            and "," in lowers[span.end + 2:span.end + 14]:
         return True      # "FIRST, a global forum of incident response teams, ...": an apposition
-        #                  ("FIRST, the ministry ..." may be the adverb)
+        #                  ("FIRST, the ministry ..." and "FIRST, a risk assessment must ..." are adverbs)
     return prev in {"the", "(", "and", "of", "by", "with", "like", "as", "including", ",", "based", "headquartered"} \
         or nxt in {"'s", "’s", ")"}
 
@@ -663,12 +665,26 @@ def _short_names_in_context(name_spans: list, acronym_spans: list, ctx: Context)
             entry = ctx.rules.organization(span.id_)
             if span.id_ not in named and (entry is None or entry.parent not in named):
                 continue
-            before = span.doc[span.start - 1] if span.start > 0 else None
+            doc = span.doc
+            before = doc[span.start - 1] if span.start > 0 else None
             if before is not None and (before.text in _POSSESSIVE or before.text[:1].isupper()
                                        and before.lower_ not in {"the", "a", "an", "this", "that", "its"}):
                 continue
+            if before is not None and before.lower_ in {"and", "&"} and span.start > 1 \
+                    and doc[span.start - 2].text[:1].isupper():
+                continue     # "the African Union's Peace and Security Council"
+            if span.end < len(doc) and doc[span.end].lower_ == "of":
+                continue     # "the General Assembly of INTERPOL": another body's
         kept.append(span)
     return kept
+
+
+# Nouns an organization's name modifies after "a" ("a WHO report"); "a FIRST step" and
+# "an IMPACT on" are no names.
+_MODIFIED_NOUNS = {"report", "team", "study", "survey", "official", "officials", "spokesperson", "statement",
+                   "mission", "delegation", "programme", "program", "project", "expert", "experts", "assessment",
+                   "guideline", "guidelines", "document", "initiative", "recommendation", "decision",
+                   "representative", "member", "analysis", "review", "press", "publication", "campaign"}
 
 
 def _gazetteer_for_name(span, ctx: Context, names: list) -> str | None:

@@ -200,6 +200,7 @@ class _Sentence:
         self.actors: list = []
         self.agents: set = set()       # ids of actors that own an activity ("the World Bank's work")
         self.roles: dict = {}          # id(organization mention) -> its role (see role())
+        self.dateline_end = -1         # where the text after a dateline starts ("WASHINGTON - ...")
         self._words = None
         self._list_item = None         # computed once: every later item of a list asks again
         self._negatable = None         # holds a negation's first word
@@ -405,7 +406,7 @@ def _owners(sent: _Sentence, own: list, cues: Cues, owners: dict) -> dict:
                 break
         if not possessed and owners.get(fn.rule_id) != "before":
             continue
-        if possessed and (_passive_by(fn) or "by" in sent.words[sent.token_at(fn.end):]):
+        if possessed and (_passive_by(fn) or _authored_by(sent.words, sent.token_at(fn.end))):
             continue     # "ENISA's report was written by Europol": the agent after "by" decides
         end = base + len(before)
         org = next((m for m in sent.orgs if m.end == end), None)
@@ -413,6 +414,16 @@ def _owners(sent: _Sentence, own: list, cues: Cues, owners: dict) -> dict:
         if org is not None and fn.start - end <= 3 and sent.roles.get(id(org)) != "possessor":
             out[id(fn)] = org
     return out
+
+
+_PASSIVE_FILLERS = {",", "was", "were", "is", "are", "has", "have", "been", "be", "being", "first", "jointly"}
+
+
+def _authored_by(words: list[str], k: int) -> bool:
+    """A passive with its agent right after token ``k``: ", was written by", "prepared by"."""
+    while k < len(words) and words[k] in _PASSIVE_FILLERS:
+        k += 1
+    return k + 1 < len(words) and words[k].endswith(("ed", "en")) and words[k + 1] == "by"
 
 
 def _of_complement(sent: _Sentence, org, fn, cues: Cues) -> bool:
@@ -438,8 +449,13 @@ def _of_complement(sent: _Sentence, org, fn, cues: Cues) -> bool:
         k -= 1
     if k < 1 or words[k] != "of":
         return False
-    if sent.token_starts[k - 1] < fn.end or words[k - 1] in cues.activity_nouns or words[k - 1] in _OPERATIONS:
+    if words[k - 1] in cues.activity_nouns or words[k - 1] in _OPERATIONS:
         return False
+    if sent.token_starts[k - 1] < fn.end:
+        # "joined the investigation of the FBI into the gang" names its agent; "called for an
+        # investigation of Europol" names what is investigated.
+        after = sent.token_at(org.end)
+        return not (after < len(words) and words[after] in {"into", "against", "in"})
     return any(other.end <= fn.start and other.key != org.key for other in sent.actors)
 
 
@@ -554,16 +570,30 @@ def _object_clauses(sent: _Sentence, cues: Cues, joins: list) -> dict:
             continue
         if not cues.instrument_verbs.isdisjoint(words[:first]):
             continue
-        pronoun = sent.token_at(org.end) + 2         # the word after ", which"
-        if pronoun < len(words) and (words[pronoun] in _PRONOUNS or words[pronoun] in _DETERMINERS):
+        subject = sent.token_at(org.end) + 2         # the word after ", which"
+        if subject < len(words) and (words[subject] in _PRONOUNS or words[subject] in _CLAUSE_SUBJECTS):
             continue
-        if any(words[k] == "," and words[k + 1] in _CLAUSE_CONJUNCTIONS for k in range(first, at)):
+        if any(words[k] == "," and words[k + 1] in _CLAUSE_CONJUNCTIONS and _verb_like(words, k + 2)
+               for k in range(first, at)):
             continue
         out[key] = (org, fn)
     return out
 
 
 _CLAUSE_CONJUNCTIONS = {"and", "but", "or", "while", "whereas", "yet"}
+# Words opening the subject of a relative clause ("which the EU funds"); not "which this year trained".
+_CLAUSE_SUBJECTS = {"the", "a", "an", "its", "their", "our", "his", "her"}
+
+
+def _verb_like(words: list[str], k: int) -> bool:
+    """The word at ``k`` (after adverbs) looks like a finite verb ("publishes", "published", "has"):
+    ", and publishes threat reports" opens a clause, ", and technical assistance" goes on a list."""
+    while k < len(words) and (words[k] == "also" or words[k].endswith("ly")):
+        k += 1
+    if k >= len(words):
+        return False
+    word = words[k]
+    return word in _AUXILIARIES or (word.endswith(("s", "ed")) and not word.endswith(("ss", "us", "is")))
 
 
 def _relative_clauses(sent: _Sentence, cues: Cues, about: list | None = None) -> dict:
@@ -770,11 +800,13 @@ def _after_dateline(sent: _Sentence, start: int) -> int:
     """The first token after a press release's dateline, or ``start`` if the sentence has none.
 
     "WASHINGTON - The CISA and the FBI published ...", "Brussels, 12 March 2024 – ENISA ...",
-    "GENEVA (Reuters) — ...": a few capitalized words, numbers and punctuation, then a dash;
-    a place in capitals, a date or a comma. A name before the dash ("ENISA - the EU agency -
-    publishes ...") is the subject, not a dateline, unless it stands in brackets (the news
-    agency); so is a person or a title ("Catherine De Bolle - Europol's Executive Director -
-    said ...", "Cyber Capacity Building - The World Bank funds ...").
+    "GENEVA (Reuters) — ...", "Cyber Capacity Building - The World Bank funds ...": a few
+    capitalized words, numbers and punctuation, then a dash. An organization before the dash
+    ("ENISA - the EU agency - publishes ...") is the subject, not a dateline, unless it stands
+    in brackets (the news agency). Without a place in capitals, a date or a comma, a second
+    dash makes the words a person and an apposition ("Catherine De Bolle - Europol's
+    Executive Director - said ..."), which are no dateline either. The functions the dateline
+    names are no one's (``sent.dateline_end``).
     """
     surfaces = sent.surfaces
     limit = min(len(surfaces), start + 10)
@@ -785,8 +817,10 @@ def _after_dateline(sent: _Sentence, start: int) -> int:
         word = surfaces[k]
         if word in _DASHES:
             after = sent.token_starts[k] - sent.seg.start + len(word)
-            if k == start or not dated or _SPACED_DASH.search(sent.text, after):
-                return start     # no place or date, or a pair of dashes around an apposition
+            if k == start or not dated and _SPACED_DASH.search(sent.text, after):
+                return start     # a person and a pair of dashes around an apposition
+            if k + 1 < len(surfaces):
+                sent.dateline_end = sent.token_starts[k + 1]
             return k + 1
         if word == "," or word[:1].isdigit() or (word.isupper() and word.isalpha() and len(word) > 2 and depth == 0):
             dated = True
@@ -1143,7 +1177,7 @@ def _find_own_functions(sent: _Sentence, cues: Cues) -> list:
     # before an organization head names a kind of body, not an activity.
     own = [f for f in sent.functions if (f.start < limit or f.start >= resume and
                                          (topic_re is None or not topic_re.search(text[:f.start - sent.seg.start])))
-           and not _names_a_kind(sent, f, cues)]
+           and not _names_a_kind(sent, f, cues) and f.start >= sent.dateline_end]
     if len(own) > 1 and not cues.training_verbs.isdisjoint(sent.words):
         own = _without_training_topics(sent, own, cues)
     if own and not cues.others_plurals.isdisjoint(sent.words):
