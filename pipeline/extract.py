@@ -408,8 +408,12 @@ def _function_candidates(spans, kind: str, taken: "_Intervals", rule_files: dict
             rule_id = span.kb_id_
             if owners[rule_id] == "before":
                 start = _after_name(span, taken)
-            else:
+            elif span.start > 0 and span.doc[span.start - 1].lower_ in _DETERMINERS:
+                # "a study by the OECD", "the annual report of ENISA"; not the verb in "Member
+                # states must report by the UN deadline" nor "Reports of NATO troops abusing ...".
                 end = _before_name(span, taken, verb_first=False) if taken.overlaps(end - 1, end) else start
+            else:
+                continue
             if start >= end or taken.overlaps(start, end):
                 continue
         elif taken.overlaps(start, end):
@@ -474,9 +478,21 @@ def _noun_phrase_after_name(span, k: int, possessive: bool) -> bool:
         return False
     doc = span.doc
     nxt = doc[span.end].lower_ if span.end < len(doc) else ""
+    if nxt in {"that", "to"} and (len(tokens) > 1 or not possessive and not _indefinite_before(span)):
+        return False     # "ENISA and the EU report that ...", "ENISA's staff report to the board"
     return nxt not in _COMPOUND_HEADS
 
 
+def _indefinite_before(span) -> bool:
+    """An indefinite article or "new" opens the name before the noun ("A new UNICEF report that ...")."""
+    doc = span.doc
+    k = span.start - 1
+    while k >= 0 and doc[k].text[:1].isupper() and doc[k].lower_ not in {"a", "an"}:
+        k -= 1
+    return k >= 0 and doc[k].lower_ in {"a", "an", "new", "latest"}
+
+
+_ARTICLES = {"a", "an", "the", "this", "these", "those", "its", "their"}      # before a noun, never a verb
 _DETERMINERS = {"a", "an", "the", "this", "that", "these", "its", "their", "new", "latest", "recent", "annual",
                 "first", "last", "joint", "final"}
 
@@ -501,7 +517,7 @@ def _before_name(span, taken: "_Intervals", verb_first: bool = True) -> int:
     start = span.start_char
     if taken.overlaps(start, start + 1) or not taken.overlaps(span.end_char - 1, span.end_char):
         return start
-    if verb_first and span.start > 0 and span.doc[span.start - 1].lower_ in _DETERMINERS:
+    if verb_first and span.start > 0 and span.doc[span.start - 1].lower_ in _ARTICLES:
         return start
     tokens = list(span)
     keep = 0
@@ -642,9 +658,10 @@ def _name_context(span, view: TokenView, ctx: Context, gid: str) -> bool:
     if prev in {"a", "an"} and span.end < n and lowers[span.end] in _MODIFIED_NOUNS:
         return True      # "a WHO report", "a WHO team": an article, then the name as a modifier
     if nxt == "," and span.end + 1 < n and lowers[span.end + 1] in {"a", "an"} \
-            and "," in lowers[span.end + 2:span.end + 14]:
-        return True      # "FIRST, a global forum of incident response teams, ...": an apposition
-        #                  ("FIRST, the ministry ..." and "FIRST, a risk assessment must ..." are adverbs)
+            and "," in lowers[span.end + 2:span.end + 14] \
+            and any(w in ctx.lexicon.heads or w in _APPOSITION_HEADS for w in lowers[span.end + 2:span.end + 7]):
+        return True      # "FIRST, a global forum of incident response teams, ...": an apposition naming a body
+        #                  ("FIRST, the ministry ...", "FIRST, an attacker gains access, ..." are adverbs)
     return prev in {"the", "(", "and", "of", "by", "with", "like", "as", "including", ",", "based", "headquartered"} \
         or nxt in {"'s", "’s", ")"}
 
@@ -659,6 +676,8 @@ def _short_names_in_context(name_spans: list, acronym_spans: list, ctx: Context)
     Council") is never the organization's.
     """
     named = {s.id_ for s in name_spans if s.label_ != SHORT_NAME} | {s.id_ for s in acronym_spans}
+    name_tokens = {t for s in name_spans if s.label_ != SHORT_NAME for t in range(s.start, s.end)} | \
+        {t for s in acronym_spans for t in range(s.start, s.end)}
     kept = []
     for span in name_spans:
         if span.label_ == SHORT_NAME:
@@ -671,8 +690,8 @@ def _short_names_in_context(name_spans: list, acronym_spans: list, ctx: Context)
                                        and before.lower_ not in {"the", "a", "an", "this", "that", "its"}):
                 continue
             if before is not None and before.lower_ in {"and", "&"} and span.start > 1 \
-                    and doc[span.start - 2].text[:1].isupper():
-                continue     # "the African Union's Peace and Security Council"
+                    and doc[span.start - 2].text[:1].isupper() and span.start - 2 not in name_tokens:
+                continue     # "the African Union's Peace and Security Council" (not "the UN Security Council and ...")
             if span.end < len(doc) and doc[span.end].lower_ == "of":
                 continue     # "the General Assembly of INTERPOL": another body's
         kept.append(span)
@@ -682,9 +701,13 @@ def _short_names_in_context(name_spans: list, acronym_spans: list, ctx: Context)
 # Nouns an organization's name modifies after "a" ("a WHO report"); "a FIRST step" and
 # "an IMPACT on" are no names.
 _MODIFIED_NOUNS = {"report", "team", "study", "survey", "official", "officials", "spokesperson", "statement",
-                   "mission", "delegation", "programme", "program", "project", "expert", "experts", "assessment",
+                   "mission", "delegation", "programme", "program", "project", "expert", "experts",
                    "guideline", "guidelines", "document", "initiative", "recommendation", "decision",
-                   "representative", "member", "analysis", "review", "press", "publication", "campaign"}
+                   "representative", "member", "press", "publication", "campaign"}
+# ("an IMPACT assessment" is an impact assessment: assessment, analysis and review are left out)
+# Heads of an apposition that names a body, beside the organization heads of rules/org_shapes.yml.
+_APPOSITION_HEADS = {"forum", "body", "network", "organisation", "organization", "alliance", "coalition",
+                     "partnership", "platform", "nonprofit", "non-profit", "association", "consortium"}
 
 
 def _gazetteer_for_name(span, ctx: Context, names: list) -> str | None:

@@ -433,8 +433,9 @@ def _of_complement(sent: _Sentence, org, fn, cues: Cues) -> bool:
     the organization completes a noun in the function's clause; the actor before
     the function does it. ("The Secretariat of the OSCE trains ...", with the
     organization before the function, still acts; so does the one after "of"
-    when "of" follows the function or an activity: "joined the investigation of
-    the FBI", "the takedown operations of Europol".)
+    when "of" follows the function or an activity: "the mediation of the African
+    Union", "the takedown operations of Europol". "an investigation of Europol"
+    may name the target instead; without a parser the agent reading is kept.)
     """
     words = sent.words
     k = sent.token_at(org.start) - 1
@@ -449,13 +450,8 @@ def _of_complement(sent: _Sentence, org, fn, cues: Cues) -> bool:
         k -= 1
     if k < 1 or words[k] != "of":
         return False
-    if words[k - 1] in cues.activity_nouns or words[k - 1] in _OPERATIONS:
-        return False
-    if sent.token_starts[k - 1] < fn.end:
-        # "joined the investigation of the FBI into the gang" names its agent; "called for an
-        # investigation of Europol" names what is investigated.
-        after = sent.token_at(org.end)
-        return not (after < len(words) and words[after] in {"into", "against", "in"})
+    if sent.token_starts[k - 1] < fn.end or words[k - 1] in cues.activity_nouns or words[k - 1] in _OPERATIONS:
+        return False     # "the mediation of the African Union", "the investigation of the FBI"
     return any(other.end <= fn.start and other.key != org.key for other in sent.actors)
 
 
@@ -563,6 +559,7 @@ def _object_clauses(sent: _Sentence, cues: Cues, joins: list) -> dict:
         return {}
     words = sent.words
     found = _relative_clauses(sent, cues, objects)
+    org_tokens = _org_token_indexes(sent) if found else set()
     out = {}
     for key, (org, fn) in found.items():
         first, at = sent.token_at(org.start), sent.token_at(fn.start)
@@ -573,16 +570,17 @@ def _object_clauses(sent: _Sentence, cues: Cues, joins: list) -> dict:
         subject = sent.token_at(org.end) + 2         # the word after ", which"
         if subject < len(words) and (words[subject] in _PRONOUNS or words[subject] in _CLAUSE_SUBJECTS):
             continue
-        if any(words[k] == "," and words[k + 1] in _CLAUSE_CONJUNCTIONS and _verb_like(words, k + 2)
+        if any(words[k] == "," and words[k + 1] in _CLAUSE_CONJUNCTIONS and
+               (_verb_like(words, k + 2) or any(t in org_tokens for t in range(k + 2, k + 8)))
                for k in range(first, at)):
-            continue
+            continue     # ", and publishes ...", ", and in 2023 ENISA published ...": the clause has ended
         out[key] = (org, fn)
     return out
 
 
 _CLAUSE_CONJUNCTIONS = {"and", "but", "or", "while", "whereas", "yet"}
 # Words opening the subject of a relative clause ("which the EU funds"); not "which this year trained".
-_CLAUSE_SUBJECTS = {"the", "a", "an", "its", "their", "our", "his", "her"}
+_CLAUSE_SUBJECTS = {"the", "a", "an", "its", "their", "our", "his", "her", "these", "those", "many", "several"}
 
 
 def _verb_like(words: list[str], k: int) -> bool:
@@ -793,6 +791,13 @@ def _clause_start(sent: _Sentence, cues: Cues) -> int:
 
 
 _DASHES = {"-", "–", "—", "--"}
+
+
+def _spaced(sent: _Sentence, k: int) -> bool:
+    """Token ``k`` stands between spaces ("WASHINGTON - The ..."), not inside a word."""
+    text, at = sent.text, sent.token_starts[k] - sent.seg.start
+    end = at + len(sent.surfaces[k])
+    return at > 0 and text[at - 1].isspace() and end < len(text) and text[end].isspace()
 _SPACED_DASH = re.compile(r"\s(?:-|–|—|--)\s")
 
 
@@ -815,6 +820,8 @@ def _after_dateline(sent: _Sentence, start: int) -> int:
     dated = False
     for k in range(start, limit):
         word = surfaces[k]
+        if word in _DASHES and not _spaced(sent, k):
+            return start     # "Capacity-building is ...": a hyphen inside a word
         if word in _DASHES:
             after = sent.token_starts[k] - sent.seg.start + len(word)
             if k == start or not dated and _SPACED_DASH.search(sent.text, after):
