@@ -29,7 +29,7 @@ from pipeline.linking import PARTNER_ADVERBS, link_document
 from pipeline.names import content_words, name_key, split_country
 from pipeline.nlp import (FUNCTION_PATTERNS, FUNCTION_PHRASES, ORG_ACRONYMS, ORG_NAMES, ORG_PATTERNS, SHORT_NAME,
                           is_common_word, is_english_word)
-from pipeline.members import ContextLexicon, find_context_names
+from pipeline.members import POSSESSIVE_MARKERS, ContextLexicon, find_context_names
 from pipeline.shapes import ShapeLexicon, find_fused_team_names, find_shaped_names, org_type_for
 from pipeline.structure import segment
 from pipeline.tokens import TokenView
@@ -177,8 +177,9 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
     for span in name_spans:
         if not _capitalized(span, view) or _modifies_longer_name(span, ctx.lexicon, view):
             continue
+        suffix = ":short_name" if span.label_ == SHORT_NAME else ""
         candidates.append(_Candidate(span.start_char, span.end_char, "gazetteer", span.id_,
-                                     f"gazetteer:{span.id_}", ctx.rule_files.get(span.id_, "")))
+                                     f"gazetteer:{span.id_}{suffix}", ctx.rule_files.get(span.id_, "")))
     # A short name ("Security Council") may end a longer name of its own ("Andean Digital Security
     # Council"): it neither stops an organization shape nor gives one its id.
     full_names = [s for s in name_spans if s.label_ != SHORT_NAME]
@@ -403,35 +404,30 @@ def _function_candidates(spans, kind: str, taken: "_Intervals", rule_files: dict
     out = []
     for span in spans:
         start, end = span.start_char, span.end_char
-        rule_id = None
-        if owners and kind == "pattern" and span.kb_id_ in owners:
-            rule_id = span.kb_id_
-            if owners[rule_id] == "before":
-                start = _after_name(span, taken)
-            elif span.start > 0 and span.doc[span.start - 1].lower_ in _DETERMINERS:
-                # "a study by the OECD", "the annual report of ENISA"; not the verb in "Member
-                # states must report by the UN deadline" nor "Reports of NATO troops abusing ...".
-                end = _before_name(span, taken, verb_first=False) if taken.overlaps(end - 1, end) else start
-            else:
+        rule_id = "" if kind == "phrase" else span.kb_id_
+        owner = owners.get(rule_id) if owners else None
+        if owner == "before":
+            start = _start_after_name(span, taken)
+            if start >= end or taken.overlaps(start, end):
                 continue
+        elif owner == "after":
+            if span.start == 0 or span.doc[span.start - 1].lower_ not in _DETERMINERS:
+                continue     # "Member states must report by the UN deadline", "Reports of NATO troops ..."
+            end = _end_before_name(span, taken, verb_first=False) if taken.overlaps(end - 1, end) else start
             if start >= end or taken.overlaps(start, end):
                 continue
         elif taken.overlaps(start, end):
-            rule_id = "" if kind == "phrase" else span.kb_id_
-            end = _before_name(span, taken) if rule_id in before_name else start
+            end = _end_before_name(span, taken) if rule_id in before_name else start
             if end <= start:
                 continue
         function_id = span.id_
-        rule_id = f"{function_id}/phrase" if kind == "phrase" else rule_id or span.kb_id_
+        rule_id = rule_id or f"{function_id}/phrase"
         out.append(_Candidate(start, end, kind, function_id, rule_id, rule_files.get(function_id, "")))
     return out
 
 
 _NAME_OPENERS = {"the", "a", "an", "its", "their", "of", "to", "for", "with", "by"}
-_POSSESSIVE = {"'s", "’s", "'", "’"}
-
-
-def _after_name(span, taken: "_Intervals") -> int:
+def _start_after_name(span, taken: "_Intervals") -> int:
     """Where a token pattern that starts in an organization name starts after it, or its end if it
     does not start in one or what follows the name is not a noun.
 
@@ -446,11 +442,11 @@ def _after_name(span, taken: "_Intervals") -> int:
     for k, token in enumerate(span):
         if taken.overlaps(token.idx, token.idx + len(token.text)):
             continue
-        if token.text in _POSSESSIVE:
+        if token.text in POSSESSIVE_MARKERS:
             possessive = True
             continue
         if not _noun_phrase_after_name(span, k, possessive) or \
-                not possessive and not _determiner_before(span.doc.text, taken.start_of(span.start_char)):
+                not possessive and not _determiner_before(span.doc, taken.start_of(span.start_char)):
             return span.end_char
         return token.idx
     return span.end_char
@@ -466,8 +462,9 @@ def _noun_phrase_after_name(span, k: int, possessive: bool) -> bool:
 
     "The EU reports that ...", "The head of the EU reports to ...", "ENISA's critics
     report that ...", "The ITU's members study the proposal" are verbs: the last
-    word is plural (without a possessive), or follows a plural noun ("progress" and
-    "readiness" are none: their lemma is themselves). A noun that a compound
+    word is inflected (without a possessive), or follows a plural noun ("progress"
+    and "readiness" are none: their lemma is themselves), or "that"/"to" follows
+    after a possessive with words between or after "the". A noun that a compound
     continues ("study visit", "report card") is no report either.
     """
     tokens = list(span)[k:]
@@ -497,22 +494,29 @@ _DETERMINERS = {"a", "an", "the", "this", "that", "these", "its", "their", "new"
                 "first", "last", "joint", "final"}
 
 
-def _determiner_before(text: str, start: int) -> bool:
-    """The word before ``start`` is an article or the like ("a new UNICEF report")."""
-    words = text[max(0, start - 20):start].split()
-    return bool(words) and words[-1].lower() in _DETERMINERS
+def _determiner_before(doc: Doc, start: int) -> bool:
+    """The word before the token at character ``start`` is an article or the like ("a new UNICEF report").
+
+    Reads the tokens, not ``doc.text``, which spaCy builds anew on every call.
+    """
+    token = doc.char_span(start, start + 1, alignment_mode="expand")
+    k = token.start - 1 if token is not None else -1
+    while k >= 0 and doc[k].is_space:
+        k -= 1
+    return k >= 0 and doc[k].lower_ in _DETERMINERS
 
 
-def _before_name(span, taken: "_Intervals", verb_first: bool = True) -> int:
+def _end_before_name(span, taken: "_Intervals", verb_first: bool = True) -> int:
     """Where a token pattern that ends inside an organization name ends before it, or its start if none.
 
     "funds the OAS": the name is an organization mention, and the verb before it
     still says the function. Only patterns marked ``before_name`` are cut: in most
     the object carries the function, and a name holding that word ("established
-    the International Training Centre") is no training. A pattern with a name in
-    its middle, that begins inside a name, or that has no word left before it is
-    dropped (returns the span's start), and so is one whose verb (``verb_first``) is
-    a noun after an article ("Europol froze the funds INTERPOL traced").
+    the International Training Centre") is no training. The mention ends before the
+    first name in the match. A pattern that does not end in a name, begins inside
+    one, or has no word left before it is dropped (returns the span's start), and
+    so is one whose verb (``verb_first``) is a noun after an article ("Europol froze
+    the funds INTERPOL traced").
     """
     start = span.start_char
     if taken.overlaps(start, start + 1) or not taken.overlaps(span.end_char - 1, span.end_char):
@@ -678,6 +682,9 @@ def _short_names_in_context(name_spans: list, acronym_spans: list, ctx: Context)
     named = {s.id_ for s in name_spans if s.label_ != SHORT_NAME} | {s.id_ for s in acronym_spans}
     name_tokens = {t for s in name_spans if s.label_ != SHORT_NAME for t in range(s.start, s.end)} | \
         {t for s in acronym_spans for t in range(s.start, s.end)}
+    parent_tokens: dict = {}     # organization id -> tokens of its other names' mentions
+    for s in acronym_spans + [s for s in name_spans if s.label_ != SHORT_NAME]:
+        parent_tokens.setdefault(s.id_, set()).update(range(s.start, s.end))
     kept = []
     for span in name_spans:
         if span.label_ == SHORT_NAME:
@@ -686,7 +693,11 @@ def _short_names_in_context(name_spans: list, acronym_spans: list, ctx: Context)
                 continue
             doc = span.doc
             before = doc[span.start - 1] if span.start > 0 else None
-            if before is not None and (before.text in _POSSESSIVE or before.text[:1].isupper()
+            if before is not None and before.text in POSSESSIVE_MARKERS and span.start > 1 \
+                    and span.start - 2 in parent_tokens.get(entry.parent if entry else None, ()):
+                kept.append(span)     # "the UN's Security Council"
+                continue
+            if before is not None and (before.text in POSSESSIVE_MARKERS or before.text[:1].isupper()
                                        and before.lower_ not in {"the", "a", "an", "this", "that", "its"}):
                 continue
             if before is not None and before.lower_ in {"and", "&"} and span.start > 1 \

@@ -29,11 +29,11 @@ words after a topic cue ("skills in investigating cybercrime", "covering areas
 such as incident response") or after another agent ("where nations can engage
 in dialogue") are not the organization's own activity.
 
-Known limits: in a sentence with two clauses and two subjects ("The ITU sets
-standards, and the World Bank funds projects") the second subject is taken for
-an object and the first gets both functions; passive agents far from their
-verb and relative clauses about an object are attributed to the sentence's
-subject.
+Known limits, without a parser: passive agents far from their verb are
+missed; a name after "of" right after a function is read as its agent ("the
+mediation of the African Union"), also where it is the target ("an
+investigation of Europol"); a coordinated clause whose subject follows an
+opening phrase ("..., and in 2023 ENISA published ...") is not recognised.
 """
 from __future__ import annotations
 
@@ -200,7 +200,7 @@ class _Sentence:
         self.actors: list = []
         self.agents: set = set()       # ids of actors that own an activity ("the World Bank's work")
         self.roles: dict = {}          # id(organization mention) -> its role (see role())
-        self.dateline_end = -1         # where the text after a dateline starts ("WASHINGTON - ...")
+        self.dateline_end = None       # where the text after a dateline starts ("WASHINGTON - ..."), -1 if none
         self._words = None
         self._list_item = None         # computed once: every later item of a list asks again
         self._negatable = None         # holds a negation's first word
@@ -272,8 +272,8 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
         if sent.seg.kind in (HEADING, LEAD, QUESTION) or not sent.orgs and (
                 not sent.functions or not cues.points_back_re.match(sent.text)
                 and not _is_list_item(sentences, sent.index)):
-            if not sent.orgs and not sent.functions and sent.seg.kind in (BODY, ANSWER) and sent.index > 0 \
-                    and len({m.key for m in sentences[sent.index - 1].orgs}) <= 1:
+            if not sent.orgs and not sent.functions and sent.index > 0 and sentences[sent.index - 1].actors \
+                    and sent.seg.kind in (BODY, ANSWER) and len({m.key for m in sentences[sent.index - 1].orgs}) <= 1:
                 # "ENISA was founded in 2004. It is based in Athens. It publishes ...": a
                 # sentence that only describes the organization passes it on to the next "It".
                 # Not after a sentence naming two ("The EU funds the OAS. It is based in ...").
@@ -342,6 +342,8 @@ def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set, joins: 
     agent_of = _passive_agents(sent, own, joins, cues)
     receives = not cues.receiving_verbs.isdisjoint(sent.words)     # read once: most sentences have no such verb
     owner = _owners(sent, own, cues, owners or {}) if own else {}
+    for key in [key for key in clauses if key in owner]:
+        del clauses[key]     # "INTERPOL, which cited a WHO report": the report stays the WHO's
     for org in sent.actors:
         for fn in own:
             if id(fn) in owner:
@@ -565,7 +567,7 @@ def _object_clauses(sent: _Sentence, cues: Cues, joins: list) -> dict:
         first, at = sent.token_at(org.start), sent.token_at(fn.start)
         if any(first < j <= at for j in joins):
             continue
-        if not cues.instrument_verbs.isdisjoint(words[:first]):
+        if _runs(words, first, cues):
             continue
         subject = sent.token_at(org.end) + 2         # the word after ", which"
         if subject < len(words) and (words[subject] in _PRONOUNS or words[subject] in _CLAUSE_SUBJECTS):
@@ -579,6 +581,16 @@ def _object_clauses(sent: _Sentence, cues: Cues, joins: list) -> dict:
 
 
 _CLAUSE_CONJUNCTIONS = {"and", "but", "or", "while", "whereas", "yet"}
+
+
+def _runs(words: list[str], first: int, cues: Cues) -> bool:
+    """The verb right before the object at token ``first`` is one of ``instrument_verbs``
+    ("operates the Global Response Center", "set up EC3"), after at most an article and a particle."""
+    k = first - 1
+    while k >= 0 and words[k] in _SKIP:
+        k -= 1
+    return k >= 0 and (words[k] in cues.instrument_verbs or
+                       words[k] in {"up", "out"} and k > 0 and words[k - 1] in cues.instrument_verbs)
 # Words opening the subject of a relative clause ("which the EU funds"); not "which this year trained".
 _CLAUSE_SUBJECTS = {"the", "a", "an", "its", "their", "our", "his", "her", "these", "those", "many", "several"}
 
@@ -775,7 +787,8 @@ def _unique(links: list[Link]) -> list[Link]:
 
 
 def _clause_start(sent: _Sentence, cues: Cues) -> int:
-    """Index of the first token of the clause proper, after leading adverbials and list markers."""
+    """Index of the first token of the clause proper, after list markers, a dateline (recorded
+    in ``sent.dateline_end``) and leading adverbials."""
     i = 0
     words = sent.words
     while i < len(words) and (words[i] in _BULLETS or (words[i].rstrip(".)").isdigit() and i == 0)):
@@ -791,6 +804,13 @@ def _clause_start(sent: _Sentence, cues: Cues) -> int:
 
 
 _DASHES = {"-", "–", "—", "--"}
+
+
+def _dateline_end(sent: _Sentence) -> int:
+    """Where the text after the sentence's dateline starts (-1 without one), read once."""
+    if sent.dateline_end is None:
+        _after_dateline(sent, 0)
+    return sent.dateline_end
 
 
 def _spaced(sent: _Sentence, k: int) -> bool:
@@ -818,6 +838,7 @@ def _after_dateline(sent: _Sentence, start: int) -> int:
     org_tokens = None
     depth = 0
     dated = False
+    sent.dateline_end = -1
     for k in range(start, limit):
         word = surfaces[k]
         if word in _DASHES and not _spaced(sent, k):
@@ -995,9 +1016,12 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
         if marker:
             return _role_of_examples(sent, j - marker, clause_start, cues, org_tokens)
         if word in {"at", "from"} and j >= 1 and _singular(words[j - 1]) in cues.staff_nouns:
-            if _opens(words, j - 1, clause_start) and not cues.reporting_verbs.intersection(words[j + 1:]):
-                # "Researchers at ENISA conduct research", "Experts from Europol delivered training";
-                # not "Officials at the World Bank said the OAS trains ..." (they speak).
+            if _reports_a_clause(words, j + 1, cues, org_tokens):
+                return "object"      # "Officials from the World Bank said the OAS trains ...": they speak
+            if word == "at" and cues.reporting_verbs.intersection(words[j + 1:]):
+                return "object"
+            if _opens(words, j - 1, clause_start):
+                # "Researchers at ENISA conduct research", "Experts from Europol delivered training"
                 return "actor"
         if word in cues.receivers:
             return "receiver"
@@ -1025,6 +1049,15 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
             continue
         return "object"
     return "actor"
+
+
+def _reports_a_clause(words: list[str], k: int, cues: Cues, org_tokens: set) -> bool:
+    """A reporting verb after token ``k`` opens a clause of its own: "said (that) the OAS trains ...",
+    not "agreed confidence-building measures"."""
+    for r in range(k, len(words) - 1):
+        if words[r] in cues.reporting_verbs:
+            return words[r + 1] in {"that", "the", "it", "they", "its", "their"} or (r + 1) in org_tokens
+    return False
 
 
 def _noun_after_name(words: list[str], surfaces: list[str], k: int) -> bool:
@@ -1184,7 +1217,7 @@ def _find_own_functions(sent: _Sentence, cues: Cues) -> list:
     # before an organization head names a kind of body, not an activity.
     own = [f for f in sent.functions if (f.start < limit or f.start >= resume and
                                          (topic_re is None or not topic_re.search(text[:f.start - sent.seg.start])))
-           and not _names_a_kind(sent, f, cues) and f.start >= sent.dateline_end]
+           and not _names_a_kind(sent, f, cues) and f.start >= _dateline_end(sent)]
     if len(own) > 1 and not cues.training_verbs.isdisjoint(sent.words):
         own = _without_training_topics(sent, own, cues)
     if own and not cues.others_plurals.isdisjoint(sent.words):

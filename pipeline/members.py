@@ -27,7 +27,7 @@ from spacy.tokens import Doc
 from pipeline.names import name_key
 from pipeline.tokens import TokenView
 
-_POSSESSIVE = {"'s", "’s", "'", "’"}
+POSSESSIVE_MARKERS = {"'s", "’s", "'", "’"}     # also read by pipeline.extract
 _SEPARATORS = {",", "and", "or", "&", "as", "well"}
 _ITEM_JOINERS = {"of", "for", "on", "and", "the", "&", "-", "de"}
 MAX_ITEM_TOKENS = 6
@@ -96,7 +96,7 @@ def find_context_names(doc: Doc, taken: list[tuple[int, int]], lexicon: ContextL
         found.append(Found(view.idx[start], view.end_char(end - 1), rule_id))
 
     # Only tokens whose string can start a context are looked at.
-    possessives = [i for i, text in enumerate(texts) if text in _POSSESSIVE]
+    possessives = [i for i, text in enumerate(texts) if text in POSSESSIVE_MARKERS]
     kinds = [i for i, lower in enumerate(lowers) if lower in lexicon.kinds]
 
     # Owners: "Microsoft ’s [Digital Crimes Unit]".
@@ -159,7 +159,7 @@ def _items(view: TokenView, k: int):
         yield start, end
         k = end
         # "Lumen's Black Lotus Labs": the owner and what it owns are both items.
-        if k + 1 < n and texts[k] in _POSSESSIVE and _capital(texts[k + 1]):
+        if k + 1 < n and texts[k] in POSSESSIVE_MARKERS and _capital(texts[k + 1]):
             k += 1
             continue
         if k < n and lowers[k] not in _SEPARATORS:

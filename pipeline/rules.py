@@ -493,6 +493,11 @@ class _Checker:
                              "write owner: before (the name comes first, 'a WHO report') or owner: after "
                              "('a study by the OECD')")
                 owner = None
+            if owner and before_name:
+                self.problem(path, entry.key_lines.get("owner", line),
+                             "a pattern has either owner or before_name, not both",
+                             "keep owner if the name beside the match does the function, before_name if it only "
+                             "follows the verb ('funds the OAS')")
             out.append(TokenPattern(str(entry["id"]), _freeze(pattern), self._rel(path), line, entry.get("type"),
                                     before_name, owner))
         return out
