@@ -427,6 +427,8 @@ def _function_candidates(spans, kind: str, taken: "_Intervals", rule_files: dict
 
 
 _NAME_OPENERS = {"the", "a", "an", "its", "their", "of", "to", "for", "with", "by"}
+
+
 def _start_after_name(span, taken: "_Intervals") -> int:
     """Where a token pattern that starts in an organization name starts after it, or its end if it
     does not start in one or what follows the name is not a noun.

@@ -394,8 +394,9 @@ def _owners(sent: _Sentence, own: list, cues: Cues, owners: dict) -> dict:
             if between and between[0] in {"by", "of", "from"} and set(between[1:]) <= {"the"}:
                 out[id(fn)] = org
             continue
-        before = text[:fn.start - base].rstrip()
-        if before.endswith("-") and text[fn.start - base - 1:fn.start - base] == "-":
+        window = max(0, fn.start - base - 40)       # the few words before the function
+        before = text[window:fn.start - base].rstrip()
+        if text[fn.start - base - 1:fn.start - base] == "-":
             # "the EU-funded project", "ITU-developed standards": the name before the hyphen does it.
             org = next((m for m in sent.orgs if m.end == fn.start - 1), None)
             if org is not None:
@@ -410,7 +411,7 @@ def _owners(sent: _Sentence, own: list, cues: Cues, owners: dict) -> dict:
             continue
         if possessed and (_passive_by(fn) or _authored_by(sent.words, sent.token_at(fn.end))):
             continue     # "ENISA's report was written by Europol": the agent after "by" decides
-        end = base + len(before)
+        end = base + window + len(before)
         org = next((m for m in sent.orgs if m.end == end), None)
         # "EC3, the EU's hub for cybercrime intelligence": the hub is EC3's, the EU only describes it.
         if org is not None and fn.start - end <= 3 and sent.roles.get(id(org)) != "possessor":
@@ -504,7 +505,7 @@ def _passive_agents(sent: _Sentence, own: list, joins: list, cues: Cues) -> dict
         surfaces = sent.surfaces
         # The list may hold other givers ("funded by Canada, the EU and the World Bank"),
         # repeat "by" ("by the EU and by the World Bank") or name an owner ("the EU's Fund").
-        giving = fn.text[-5:].lower() == " from"
+        giving = _gives_from(fn)
         while k < len(words) and (k in org_tokens or words[k] in _SKIP or words[k] in _COORD or words[k] == "by"
                                   or words[k] in cues.possessive or surfaces[k][:1].isupper()
                                   or giving and _noun_after_name(words, surfaces, k)) and k not in joins:
@@ -591,6 +592,8 @@ def _runs(words: list[str], first: int, cues: Cues) -> bool:
         k -= 1
     return k >= 0 and (words[k] in cues.instrument_verbs or
                        words[k] in {"up", "out"} and k > 0 and words[k - 1] in cues.instrument_verbs)
+
+
 # Words opening the subject of a relative clause ("which the EU funds"); not "which this year trained".
 _CLAUSE_SUBJECTS = {"the", "a", "an", "its", "their", "our", "his", "her", "these", "those", "many", "several"}
 
@@ -763,7 +766,12 @@ _NEGATION_ENDS = re.compile(r"\b(?:but|whereas|instead)\b|;", re.IGNORECASE)
 
 def _passive_by(fn) -> bool:
     """A function phrase whose agent follows it ("funded by", "co-financed by", "funding from")."""
-    return fn.text[-3:].lower() == " by" or fn.text[-5:].lower() == " from"
+    return fn.text[-3:].lower() == " by" or _gives_from(fn)
+
+
+def _gives_from(fn) -> bool:
+    """A function phrase that names its givers after "from" ("funding from", "loans from")."""
+    return fn.text[-5:].lower() == " from"
 
 
 def _link(org, fn, method: str, sent: _Sentence, org_sentence: _Sentence | None = None,
@@ -818,6 +826,8 @@ def _spaced(sent: _Sentence, k: int) -> bool:
     text, at = sent.text, sent.token_starts[k] - sent.seg.start
     end = at + len(sent.surfaces[k])
     return at > 0 and text[at - 1].isspace() and end < len(text) and text[end].isspace()
+
+
 _SPACED_DASH = re.compile(r"\s(?:-|–|—|--)\s")
 
 
