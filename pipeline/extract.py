@@ -647,7 +647,8 @@ def _name_context(span, view: TokenView, ctx: Context, gid: str) -> bool:
     """An acronym that is also an English word (WHO, FIRST) counts only in name-like context:
     its long form appears in the document, or it follows "the" (or "Geneva-based") or
     precedes "'s" / ")", or stands between "a" and a noun ("a WHO report"), or before an
-    apposition ("FIRST, a global forum of ..."). A capitalized
+    apposition ("FIRST, a global forum of ...") or a verb it is the subject of ("WHO said").
+    A capitalized
     word opening a sentence ("FIRST responders arrived",
     "IMPACT assessments are required") is not enough."""
     entry = ctx.rules.organization(gid)
@@ -668,8 +669,18 @@ def _name_context(span, view: TokenView, ctx: Context, gid: str) -> bool:
             and any(w in ctx.lexicon.heads or w in _APPOSITION_HEADS for w in lowers[span.end + 2:span.end + 7]):
         return True      # "FIRST, a global forum of incident response teams, ...": an apposition naming a body
         #                  ("FIRST, the ministry ...", "FIRST, an attacker gains access, ..." are adverbs)
+    if span.end < n and lowers[span.end] in _SUBJECT_VERBS:
+        return True      # "WHO said ...", "WHO has declared ...": the acronym is a verb's subject
     return prev in {"the", "(", "and", "of", "by", "with", "like", "as", "including", ",", "based", "headquartered"} \
         or nxt in {"'s", "’s", ")"}
+
+
+# Verbs whose subject an acronym is when it stands right before them ("WHO said", "WHO recommends");
+# "FIRST responders" and "IMPACT assessments" are followed by nouns.
+_SUBJECT_VERBS = {"said", "says", "has", "is", "was", "will", "warned", "warns", "announced", "announces",
+                  "reported", "reports", "declared", "declares", "recommends", "recommended", "urged", "urges",
+                  "estimates", "estimated", "noted", "confirmed", "called", "calls", "released", "published",
+                  "issued", "launched", "launches", "added"}
 
 
 def _short_names_in_context(name_spans: list, acronym_spans: list, ctx: Context) -> list:
