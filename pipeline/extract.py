@@ -648,9 +648,8 @@ def _name_context(span, view: TokenView, ctx: Context, gid: str) -> bool:
     its long form appears in the document, or it follows "the" (or "Geneva-based") or
     precedes "'s" / ")", or stands between "a" and a noun ("a WHO report"), or before an
     apposition ("FIRST, a global forum of ...") or a verb it is the subject of ("WHO said").
-    A capitalized
-    word opening a sentence ("FIRST responders arrived",
-    "IMPACT assessments are required") is not enough."""
+    A capitalized word opening a sentence ("FIRST responders arrived", "IMPACT assessments
+    are required") is not enough."""
     entry = ctx.rules.organization(gid)
     if entry is not None and entry.name.lower() in view.text_lower:
         return True
