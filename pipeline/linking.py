@@ -893,6 +893,47 @@ def _after_reporting_verb(sent: _Sentence, start: int, cues: Cues) -> int:
     return start
 
 
+# Reporting verbs that also take an object or an addressee ("announced the EU funding", "told the ITU
+# that ..."): the name after them opens the reported clause only after "that".
+_REPORTS_AN_OBJECT = {"told", "tells", "announced", "announces", "reported", "reports", "mentioned", "highlighted",
+                      "expressed", "stressed", "underlined", "emphasized", "emphasised", "confirmed"}
+_BEFORE_REPORTING = {"has", "have", "had", "also", "again", "recently", "publicly", "then"}
+
+
+def _reports_another(words: list[str], k: int, org_tokens: set, cues: Cues) -> bool:
+    """The organization before token ``k``, or the list of them it ends, says what another does.
+
+    "Europol said the ITU trains judges", "Europol and Eurojust have said that the ITU ...":
+    the reported clause has an organization of its own as subject. ("ENISA said it will
+    train judges" keeps ENISA: the pronoun is the speaker itself.)
+    """
+    while k < len(words) and (k in org_tokens or words[k] in _COORD or words[k] in _SKIP):
+        k += 1
+    while k < len(words) and words[k] in _BEFORE_REPORTING:
+        k += 1
+    return k < len(words) and words[k] in cues.reporting_verbs and _reported_subject(words, k, org_tokens, cues)
+
+
+def _reported_subject(words: list[str], k: int, org_tokens: set, cues: Cues) -> bool:
+    """Token ``k``, a reporting verb or the "that" after one, opens a clause whose subject is an
+    organization: "said (that) the ITU ...", "announced that UNODC ..." (but not "announced the
+    EU funding", nor "told the ITU that ...")."""
+    if words[k] == "that":
+        k -= 1
+        if k < 0 or words[k] not in cues.reporting_verbs:
+            return False
+    verb, k = words[k], k + 1
+    that = False
+    while k < len(words) and words[k] in {"that", ",", ":"}:
+        that = that or words[k] == "that"
+        k += 1
+    if verb in _REPORTS_AN_OBJECT and not that:
+        return False
+    while k < len(words) and words[k] in _SKIP:
+        k += 1
+    return k in org_tokens
+
+
 def _org_token_indexes(sent: _Sentence) -> set:
     """Indexes of the sentence's tokens that lie inside an organization mention."""
     if sent._org_tokens is None:
@@ -905,7 +946,8 @@ def _org_token_indexes(sent: _Sentence) -> set:
 
 def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
     """'actor', 'agent' (the owner of an activity: "the World Bank's work"), 'possessor',
-    'receiver' or 'object', from the words around the mention."""
+    'receiver', 'speaker' (of a clause with a subject of its own) or 'object', from the words
+    around the mention."""
     words, starts = sent.words, sent.token_starts
     org_tokens = _org_token_indexes(sent)
     first = sent.token_at(mention.start)
@@ -917,6 +959,8 @@ def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
     # "the ITU's IMPACT": the owner is not the one acting. "the World Bank's work
     # in helping countries ...": the owner of an activity is the one acting.
     nxt = last + 1
+    if _reports_another(words, nxt, org_tokens, cues):
+        return "speaker"       # "Europol said the ITU trains judges": the ITU trains, Europol only says so
     if nxt < len(words) and _describes_members(words, nxt, sent.surfaces, cues):
         return "possessor"     # "EU member states", "NATO allies": the noun acts, not the organization
     if nxt < len(words) and words[nxt] in cues.possessive:
@@ -1035,6 +1079,8 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
                 return "actor"
         if word in cues.receivers:
             return "receiver"
+        if (word in cues.reporting_verbs or word == "that") and _reported_subject(words, j, org_tokens, cues):
+            return "actor"       # "Europol said (that) the ITU trains judges": the subject of what is said
         if word == "with" and _after_partner_verb(words, j, cues):
             return "object"      # "EC3 collaborates with INTCEN": INTCEN is the partner
         if word == "of" and _inside_partner_phrase(words, j, cues, org_tokens):
