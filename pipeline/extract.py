@@ -207,6 +207,7 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
 
     # 5. Acronyms: this document's definitions first, then the gazetteer's.
     shouted_lines: dict = {}
+    frames = None          # where function token patterns start: read for the first English-word acronym
     defined_here = set(doc_acronyms)
     for span in acronym_spans:
         surface = view.span_text(span.start, span.end)
@@ -214,7 +215,9 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
             continue
         ids = ctx.acronym_index.get(surface, (span.id_,))
         gid = ids[0]
-        if is_english_word(surface) and not _name_context(span, view, ctx, gid):
+        if frames is None and is_english_word(surface):
+            frames = frozenset(s.start for s in doc.spans.get(FUNCTION_PATTERNS, []))
+        if is_english_word(surface) and not _name_context(span, view, ctx, gid, frames):
             continue
         if _shouting(span, view, shouted_lines):
             continue
@@ -643,13 +646,14 @@ def _shouting(span, view: TokenView, lines: dict) -> bool:
     return answer
 
 
-def _name_context(span, view: TokenView, ctx: Context, gid: str) -> bool:
+def _name_context(span, view: TokenView, ctx: Context, gid: str, frames: frozenset = frozenset()) -> bool:
     """An acronym that is also an English word (WHO, FIRST) counts only in name-like context:
     its long form appears in the document, or it follows "the" (or "Geneva-based") or
     precedes "'s" / ")", or stands between "a" and a noun ("a WHO report"), or before an
-    apposition ("FIRST, a global forum of ...") or a verb it is the subject of ("WHO said").
-    A capitalized word opening a sentence ("FIRST responders arrived", "IMPACT assessments
-    are required") is not enough."""
+    apposition ("FIRST, a global forum of ...") or a verb it is the subject of ("WHO said"),
+    or a function frame that opens with a verb ("WHO trains health workers"; ``frames``: the
+    tokens where a function token pattern starts). A capitalized word opening a sentence
+    ("FIRST responders arrived", "IMPACT assessments are required") is not enough."""
     entry = ctx.rules.organization(gid)
     if entry is not None and entry.name.lower() in view.text_lower:
         return True
@@ -670,6 +674,9 @@ def _name_context(span, view: TokenView, ctx: Context, gid: str) -> bool:
         #                  ("FIRST, the ministry ...", "FIRST, an attacker gains access, ..." are adverbs)
     if span.end < n and lowers[span.end] in _SUBJECT_VERBS:
         return True      # "WHO said ...", "WHO has declared ...": the acronym is a verb's subject
+    if span.end in frames and texts[span.end].islower() and texts[span.end].endswith(("s", "ed")) \
+            and not texts[span.end].endswith(("ss", "ings", "ions")):
+        return True      # "WHO trains health workers": a verb in -s or -ed that opens a function frame
     return prev in {"the", "(", "and", "of", "by", "with", "like", "as", "including", ",", "based", "headquartered"} \
         or nxt in {"'s", "’s", ")"}
 
