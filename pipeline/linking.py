@@ -674,7 +674,9 @@ def _coordinated_clauses(sent: _Sentence, cues: Cues, clause_start: int = 0) -> 
             before -= 1      # "the International Telecommunication Union (ITU) and ..."
         if before < 0 or before in org_tokens:
             continue
-        k = b
+        if function_starts is None:
+            function_starts = {sent.token_at(f.start) for f in sent.functions}
+        k = start = _after_short_opening(words, b, org_tokens, function_starts)
         while k < len(words) and words[k] in _SKIP:
             k += 1
         k = _after_located(words, k)
@@ -685,12 +687,32 @@ def _coordinated_clauses(sent: _Sentence, cues: Cues, clause_start: int = 0) -> 
             k += 1       # the subject: one organization or several ("the World Bank and the IMF", "Europol's EC3")
         while k < len(words) and (words[k] == "also" or words[k].endswith("ly")):
             k += 1
-        if function_starts is None:
-            function_starts = {sent.token_at(f.start) for f in sent.functions}
         if k < len(words) and (k in function_starts or words[k] in _AUXILIARIES):
-            joins.append(b)
+            joins.append(start)     # after a short opening ("and in 2023 UNODC trained ..."), its subject
     opening = _opening_phrase_end(sent, clause_start, org_tokens)
     return sorted({opening, *joins}) if opening else joins
+
+
+# Words that open a short phrase of time or place before a coordinated clause's subject:
+# ", and in 2023 UNODC trained judges", ", and since then the ITU has ...".
+_SHORT_OPENERS = {"in", "since", "during", "after", "before", "on", "at", "by", "over", "until", "within",
+                  "then", "later", "now", "subsequently", "meanwhile", "today", "recently"}
+
+
+def _after_short_opening(words: list[str], k: int, org_tokens: set, function_starts: set) -> int:
+    """The token after a short opening phrase that starts at ``k`` and ends where an organization
+    starts (perhaps after a comma and an article), or ``k`` without one. The phrase holds at most
+    four words, none an organization or the start of a function."""
+    if k >= len(words) or words[k] not in _SHORT_OPENERS:
+        return k
+    for j in range(k + 1, min(len(words), k + 6)):
+        if j in function_starts or words[j] in {";", ":", "and", "or"}:
+            return k
+        if j in org_tokens or words[j] in _SKIP and j + 1 in org_tokens:
+            return j
+        if words[j] == ",":
+            return j + 1
+    return k
 
 
 def _opening_phrase_end(sent: _Sentence, clause_start: int, org_tokens: set) -> int:
