@@ -956,6 +956,12 @@ def _reported_subject(words: list[str], k: int, org_tokens: set, cues: Cues) -> 
     return k in org_tokens
 
 
+def _after_function(sent: _Sentence, j: int) -> bool:
+    """Token ``j`` ends a function mention or comes right after one ("shares them with", "shares data with")."""
+    start, end = sent.token_starts[j], sent.token_starts[j] + len(sent.surfaces[j])
+    return any(f.end == end or start - 1 <= f.end <= start for f in sent.functions)
+
+
 def _org_token_indexes(sent: _Sentence) -> set:
     """Indexes of the sentence's tokens that lie inside an organization mention."""
     if sent._org_tokens is None:
@@ -1105,6 +1111,8 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
             return "actor"       # "Europol said (that) the ITU trains judges": the subject of what is said
         if word == "with" and _after_partner_verb(words, j, cues):
             return "object"      # "EC3 collaborates with INTCEN": INTCEN is the partner
+        if word == "with" and _after_function(sent, j):
+            return "receiver"    # "ENISA shares data with CERT-EU": CERT-EU is told, it does not share
         if word == "of" and _inside_partner_phrase(words, j, cues, org_tokens):
             return "object"      # "works closely with the IT security teams of the EU institutions"
         if word == "by" and _reduced_relative(words, j, org_tokens):
