@@ -850,6 +850,12 @@ def _spaced(sent: _Sentence, k: int) -> bool:
     return at > 0 and text[at - 1].isspace() and end < len(text) and text[end].isspace()
 
 
+def _space_after(sent: _Sentence, k: int) -> bool:
+    """Whitespace follows token ``k``."""
+    end = sent.token_starts[k] - sent.seg.start + len(sent.surfaces[k])
+    return end < len(sent.text) and sent.text[end].isspace()
+
+
 _SPACED_DASH = re.compile(r"\s(?:-|–|—|--)\s")
 
 
@@ -858,7 +864,9 @@ def _after_dateline(sent: _Sentence, start: int) -> int:
 
     "WASHINGTON - The CISA and the FBI published ...", "Brussels, 12 March 2024 – ENISA ...",
     "GENEVA (Reuters) — ...", "Cyber Capacity Building - The World Bank funds ...": a few
-    capitalized words, numbers and punctuation, then a dash. An organization before the dash
+    capitalized words, numbers and punctuation, then a dash (or, once a date, a comma or a word
+    in capitals has been seen, a colon or a dash with space after it only: "Manila, June 15 : The
+    ADB ...", "Phnom Penh, November 16, 2018— The ..."). An organization before the dash
     ("ENISA - the EU agency - publishes ...") is the subject, not a dateline, unless it stands
     in brackets (the news agency). Without a place in capitals, a date or a comma, a second
     dash makes the words a person and an apposition ("Catherine De Bolle - Europol's
@@ -873,8 +881,11 @@ def _after_dateline(sent: _Sentence, start: int) -> int:
     sent.dateline_end = -1
     for k in range(start, limit):
         word = surfaces[k]
-        if word in _DASHES and not _spaced(sent, k):
-            return start     # "Capacity-building is ...": a hyphen inside a word
+        if word in _DASHES and not _spaced(sent, k) and not (dated and word in {"–", "—"} and _space_after(sent, k)):
+            return start     # "Capacity-building is ...": a hyphen inside a word ("16, 2018— The ..." is a dash)
+        if word == ":" and dated and k > start and k + 1 < len(surfaces) and surfaces[k + 1][:1].isupper():
+            sent.dateline_end = sent.token_starts[k + 1]     # "Manila [Philippines], June 15 : The ADB ..."
+            return k + 1
         if word in _DASHES:
             after = sent.token_starts[k] - sent.seg.start + len(word)
             if k == start or not dated and _SPACED_DASH.search(sent.text, after):
