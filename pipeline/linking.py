@@ -1128,6 +1128,8 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
             return "object"      # "works closely with the IT security teams of the EU institutions"
         if word == "by" and _reduced_relative(words, j, org_tokens):
             return "object"      # "the European Cybercrime Centre (EC3) set up by Europol": agent of "set up" only
+        if word == "by" and _relative_passive(sent, j):
+            return "object"      # "investments which will be rolled out by UNICEF": UNICEF rolls them out only
         if word == "of" and j >= 1 and words[j - 1] in cues.activity_nouns:
             return "agent"       # "the efforts of J-CAT in combating cybercrime"
         if word == "from" and j >= 1 and _singular(words[j - 1]) in cues.participant_nouns:
@@ -1260,6 +1262,29 @@ def _reduced_relative(words: list[str], j: int, org_tokens: set) -> bool:
     if before >= 0 and words[before] == ",":
         before -= 1
     return before >= 0 and (before in org_tokens or words[before] in {")", "]"})
+
+
+_PASSIVE_AUXILIARIES = {"be", "been", "being", "is", "are", "was", "were", "will", "would", "has", "have", "had",
+                        "can", "could", "may", "might", "shall", "should", "must", "also", "then", "later"}
+
+
+def _relative_passive(sent: _Sentence, j: int) -> bool:
+    """"by" at token ``j`` names the agent of a passive in a relative clause: "which will be rolled
+    out by", "that are distributed by". Its organizations do what that verb says, not what the
+    sentence's functions say, unless the verb is itself a function ("which is funded by")."""
+    words = sent.words
+    k = j - 1
+    if k >= 0 and words[k] in {"out", "up", "over"}:
+        k -= 1
+    if k < 1 or not (words[k].endswith(("ed", "en")) or words[k] in {"run", "led", "set", "held", "made", "built"}):
+        return False
+    start = sent.token_starts[k]
+    if any(f.start <= start < f.end for f in sent.functions):
+        return False
+    k -= 1
+    while k >= 0 and words[k] in _PASSIVE_AUXILIARIES:
+        k -= 1
+    return k >= 0 and words[k] in {"which", "that", "who"}
 
 
 def _after_partner_verb(words: list[str], j: int, cues: Cues) -> bool:
@@ -1402,7 +1427,8 @@ def _without_training_topics(sent: _Sentence, own: list, cues: Cues) -> list:
         if n >= len(words) or not surfaces[n][:1].islower():
             continue
         stop = _scope_end(sent, own, n)
-        topics.update(id(g) for g in own if g is not f and starts[n] <= g.start < stop)
+        # "trains judges in a programme funded by the EU": a passive with its agent is no topic
+        topics.update(id(g) for g in own if g is not f and starts[n] <= g.start < stop and not _passive_by(g))
     return [g for g in own if id(g) not in topics] if topics else own
 
 
@@ -1486,9 +1512,17 @@ def _lead_in(sentences: list[_Sentence], index: int) -> _Sentence | None:
 
 def _definite_antecedents(sentences: list[_Sentence], sent: _Sentence, start: int, heads: frozenset,
                           names: dict, cues: Cues) -> list:
-    """"The Centre also trains ...": the last organization named with that head word, a few sentences back."""
-    words = sent.words[start:start + 3]
-    if len(words) < 2 or words[0] != "the" or words[1] not in heads | cues.definite_heads or words[2:] == ["of"]:
+    """"The Centre also trains ...": the last organization named with that head word, a few sentences back.
+
+    One lowercase modifier may stand before the head word: "The regional body is leading the mediation".
+    """
+    words = sent.words[start:start + 4]
+    known = heads | cues.definite_heads
+    if len(words) >= 3 and words[1] not in known and words[2] in known and words[1].isalpha() \
+            and sent.surfaces[start + 1].islower():
+        words = [words[0]] + words[2:]       # "the regional body" reads as "the body"
+    words = words[:3]
+    if len(words) < 2 or words[0] != "the" or words[1] not in known or words[2:] == ["of"]:
         return []       # "The body of research on incident response ..." is no organization
     for earlier in reversed(sentences[max(0, sent.index - 6):sent.index]):
         for mention in reversed(earlier.orgs):
