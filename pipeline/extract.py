@@ -216,7 +216,10 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
         ids = ctx.acronym_index.get(surface, (span.id_,))
         gid = ids[0]
         if frames is None and is_english_word(surface):
-            frames = frozenset(s.start for s in doc.spans.get(FUNCTION_PATTERNS, []))
+            # Frames that open with a noun ("responders trained by", "assessments published by",
+            # "report of") end in a preposition or belong to a name: they say nothing of a subject.
+            frames = frozenset(s.start for s in doc.spans.get(FUNCTION_PATTERNS, [])
+                               if s.kb_id_ not in ctx.owners and view.lowers[s.end - 1] not in {"by", "of", "from"})
         if is_english_word(surface) and not _name_context(span, view, ctx, gid, frames):
             continue
         if _shouting(span, view, shouted_lines):

@@ -661,7 +661,7 @@ def _coordinated_clauses(sent: _Sentence, cues: Cues, clause_start: int = 0) -> 
     if len(sent.orgs) < 2 or not sent.functions:
         return []
     org_tokens = _org_token_indexes(sent)
-    function_starts = None      # read only when a joiner is followed by an organization
+    function_starts = None      # read at the first joiner
     joins = []
     for joiner in [k for k, word in enumerate(words) if word in cues.clause_joiners]:
         b = joiner + 1
@@ -701,12 +701,13 @@ _SHORT_OPENERS = {"in", "since", "during", "after", "before", "on", "at", "by", 
 
 def _after_short_opening(words: list[str], k: int, org_tokens: set, function_starts: set) -> int:
     """The token after a short opening phrase that starts at ``k`` and ends where an organization
-    starts (perhaps after a comma and an article), or ``k`` without one. The phrase holds at most
-    four words, none an organization or the start of a function."""
+    starts (perhaps after a comma and an article), or ``k`` without one. After its first word the
+    phrase holds at most four words, none a preposition, an organization or the start of a
+    function ("and in partnership with UNDP, the ITU trains ..." is no such phrase)."""
     if k >= len(words) or words[k] not in _SHORT_OPENERS:
         return k
     for j in range(k + 1, min(len(words), k + 6)):
-        if j in function_starts or words[j] in {";", ":", "and", "or"}:
+        if j in function_starts or words[j] in {";", ":", "and", "or"} or words[j] in _PREPOSITIONS:
             return k
         if j in org_tokens or words[j] in _SKIP and j + 1 in org_tokens:
             return j
@@ -928,49 +929,80 @@ def _after_reporting_verb(sent: _Sentence, start: int, cues: Cues) -> int:
 
 # Reporting verbs that also take an object or an addressee ("announced the EU funding", "told the ITU
 # that ..."): the name after them opens the reported clause only after "that".
+_BEFORE_REPORTING = {"has", "have", "had", "also", "again", "recently", "publicly", "then"}
 _REPORTS_AN_OBJECT = {"told", "tells", "announced", "announces", "reported", "reports", "mentioned", "highlighted",
                       "expressed", "stressed", "underlined", "emphasized", "emphasised", "confirmed"}
-_BEFORE_REPORTING = {"has", "have", "had", "also", "again", "recently", "publicly", "then"}
 
 
 def _reports_another(words: list[str], k: int, org_tokens: set, cues: Cues) -> bool:
     """The organization before token ``k``, or the list of them it ends, says what another does.
 
     "Europol said the ITU trains judges", "Europol and Eurojust have said that the ITU ...":
-    the reported clause has an organization of its own as subject. ("ENISA said it will
-    train judges" keeps ENISA: the pronoun is the speaker itself.)
+    the reported clause has an organization of its own as subject, which acts; the speaker
+    does not. ("ENISA said it will train judges" keeps ENISA: the pronoun is the speaker itself.)
     """
     while k < len(words) and (k in org_tokens or words[k] in _COORD or words[k] in _SKIP):
         k += 1
     while k < len(words) and words[k] in _BEFORE_REPORTING:
         k += 1
-    return k < len(words) and words[k] in cues.reporting_verbs and _reported_subject(words, k, org_tokens, cues)
+    return k < len(words) and words[k] in cues.reporting_verbs and _reported_subject(words, k, org_tokens, cues) \
+        is not None
 
 
-def _reported_subject(words: list[str], k: int, org_tokens: set, cues: Cues) -> bool:
-    """Token ``k``, a reporting verb or the "that" after one, opens a clause whose subject is an
-    organization: "said (that) the ITU ...", "announced that UNODC ..." (but not "announced the
-    EU funding", nor "told the ITU that ...")."""
-    if words[k] == "that":
+def _reported_by_organization(words: list[str], j: int, org_tokens: set, cues: Cues) -> bool:
+    """Token ``j``, a reporting verb or the "that" or colon after one, follows an organization that speaks and
+    opens a clause whose subject is an organization ("Europol said (that) the ITU ..."). After a
+    person or a clause ("The EU funds the project, said UNODC") it opens none."""
+    while j > 0 and words[j] in {"that", ":"}:
+        j -= 1
+    if j < 1 or words[j] not in cues.reporting_verbs or _reported_subject(words, j, org_tokens, cues) is None:
+        return False
+    k = j - 1
+    while k >= 0 and words[k] in _BEFORE_REPORTING:
         k -= 1
-        if k < 0 or words[k] not in cues.reporting_verbs:
-            return False
+    return k >= 0 and k in org_tokens
+
+
+def _reported_subject(words: list[str], k: int, org_tokens: set, cues: Cues) -> int | None:
+    """Where the clause reported after the verb at token ``k`` begins, if its subject is an
+    organization: "said (that) the ITU trains ...", "announced that UNODC will ..." (but not
+    "announced the EU funding", "told the ITU that ...", nor an organization that only
+    describes a noun: "said the EU's support ...", "said the EU-funded project ...")."""
     verb, k = words[k], k + 1
     that = False
     while k < len(words) and words[k] in {"that", ",", ":"}:
         that = that or words[k] == "that"
         k += 1
     if verb in _REPORTS_AN_OBJECT and not that:
-        return False
+        return None
+    start = k
     while k < len(words) and words[k] in _SKIP:
         k += 1
-    return k in org_tokens
+    if k not in org_tokens:
+        return None
+    while k < len(words) and k in org_tokens:
+        k += 1
+    if k < len(words) and (words[k] in cues.possessive or words[k] in {"-", "–"}):
+        return None
+    return start
+
+
+# Verbs of handing something over: the organization after "with" right after them receives it.
+# ("exchanges information with", "conducts joint investigations with", "develops standards with"
+# name partners who do it too.)
+_TRANSFER_VERBS = {f"{stem}{end}" for stem, ends in (
+    ("shar", ("e", "es", "ed", "ing")), ("disseminat", ("e", "es", "ed", "ing")),
+    ("circulat", ("e", "es", "ed", "ing")), ("distribut", ("e", "es", "ed", "ing")),
+    ("send", ("", "s", "ing")), ("sent", ("",)), ("pass", ("", "es", "ed", "ing")),
+    ("transmit", ("", "s", "ted", "ting"))) for end in ends}
 
 
 def _after_function(sent: _Sentence, j: int) -> bool:
-    """Token ``j`` ends a function mention or comes right after one ("shares them with", "shares data with")."""
+    """Token ``j`` ends a function mention that hands something over, or comes right after one
+    ("shares them with", "shares data with")."""
     start, end = sent.token_starts[j], sent.token_starts[j] + len(sent.surfaces[j])
-    return any(f.end == end or start - 1 <= f.end <= start for f in sent.functions)
+    return any((f.end == end or start - 1 <= f.end <= start) and f.text.split(None, 1)[0].lower() in _TRANSFER_VERBS
+               for f in sent.functions)
 
 
 def _org_token_indexes(sent: _Sentence) -> set:
@@ -985,8 +1017,8 @@ def _org_token_indexes(sent: _Sentence) -> set:
 
 def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
     """'actor', 'agent' (the owner of an activity: "the World Bank's work"), 'possessor',
-    'receiver', 'speaker' (of a clause with a subject of its own) or 'object', from the words
-    around the mention."""
+    'receiver', 'speaker' (of a clause with an organization of its own as subject) or 'object',
+    from the words around the mention."""
     words, starts = sent.words, sent.token_starts
     org_tokens = _org_token_indexes(sent)
     first = sent.token_at(mention.start)
@@ -1118,7 +1150,7 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
                 return "actor"
         if word in cues.receivers:
             return "receiver"
-        if (word in cues.reporting_verbs or word == "that") and _reported_subject(words, j, org_tokens, cues):
+        if (word in cues.reporting_verbs or word in {"that", ":"}) and _reported_by_organization(words, j, org_tokens, cues):
             return "actor"       # "Europol said (that) the ITU trains judges": the subject of what is said
         if word == "with" and _after_partner_verb(words, j, cues):
             return "object"      # "EC3 collaborates with INTCEN": INTCEN is the partner
@@ -1269,9 +1301,10 @@ _PASSIVE_AUXILIARIES = {"be", "been", "being", "is", "are", "was", "were", "will
 
 
 def _relative_passive(sent: _Sentence, j: int) -> bool:
-    """"by" at token ``j`` names the agent of a passive in a relative clause: "which will be rolled
-    out by", "that are distributed by". Its organizations do what that verb says, not what the
-    sentence's functions say, unless the verb is itself a function ("which is funded by")."""
+    """"by" at token ``j`` names the agent of a passive in a relative clause after a function:
+    "provided investments which will be rolled out by", "that are distributed by". Its
+    organizations do what that verb says, not what the sentence's functions say, unless the
+    verb is itself a function ("which is funded by")."""
     words = sent.words
     k = j - 1
     if k >= 0 and words[k] in {"out", "up", "over"}:
@@ -1284,7 +1317,11 @@ def _relative_passive(sent: _Sentence, j: int) -> bool:
     k -= 1
     while k >= 0 and words[k] in _PASSIVE_AUXILIARIES:
         k -= 1
-    return k >= 0 and words[k] in {"which", "that", "who"}
+    if k < 0 or words[k] not in {"which", "that", "who"}:
+        return False
+    # The clause describes what a function names before it, not the subject ("The project, which
+    # is run by UNODC, trains judges": UNODC trains).
+    return any(f.end <= sent.token_starts[k] for f in sent.functions)
 
 
 def _after_partner_verb(words: list[str], j: int, cues: Cues) -> bool:
@@ -1510,16 +1547,20 @@ def _lead_in(sentences: list[_Sentence], index: int) -> _Sentence | None:
     return None
 
 
+_SCOPE_WORDS = {"regional", "subregional", "global", "international", "intergovernmental", "continental",
+                "multilateral", "specialized", "specialised", "umbrella"}
+
+
 def _definite_antecedents(sentences: list[_Sentence], sent: _Sentence, start: int, heads: frozenset,
                           names: dict, cues: Cues) -> list:
     """"The Centre also trains ...": the last organization named with that head word, a few sentences back.
 
-    One lowercase modifier may stand before the head word: "The regional body is leading the mediation".
+    A word of scope may stand before the head word: "The regional body is leading the mediation"
+    ("The new body", "The advisory body" may be another one).
     """
     words = sent.words[start:start + 4]
     known = heads | cues.definite_heads
-    if len(words) >= 3 and words[1] not in known and words[2] in known and words[1].isalpha() \
-            and sent.surfaces[start + 1].islower():
+    if len(words) >= 3 and words[1] in _SCOPE_WORDS and words[2] in known:
         words = [words[0]] + words[2:]       # "the regional body" reads as "the body"
     words = words[:3]
     if len(words) < 2 or words[0] != "the" or words[1] not in known or words[2:] == ["of"]:
