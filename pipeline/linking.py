@@ -1435,11 +1435,22 @@ def _without_others_clauses(sent: _Sentence, own: list, cues: Cues) -> list:
             continue
         if w == "that" and i + 1 < len(words) and (words[i + 1] in _THAT_COMPLEMENT or (i + 1) in org_tokens):
             continue     # "assured member states that it would share ...": what was said, no relative clause
-        if words[i - 2] in _COPULAS or i >= 3 and words[i - 3] in _COPULAS:
-            continue     # "ENISA and Europol are (the) agencies that share ...": the subject itself
+        if _after_copula(words, i - 2, org_tokens):
+            continue     # "ENISA and Europol are (all the) agencies that share ...": the subject itself
         stop = _scope_end(sent, own, i)
         cut.update(id(g) for g in own if starts[i] <= g.start < stop)
     return [g for g in own if id(g) not in cut] if cut else own
+
+
+def _after_copula(words: list[str], k: int, org_tokens: set) -> bool:
+    """A copula stands at token ``k`` or up to three words before it, with no comma or organization
+    between: "are agencies", "are the agencies", "are all government organizations"."""
+    for m in range(k, max(-1, k - 4), -1):
+        if words[m] in _COPULAS:
+            return True
+        if words[m] in {",", ";", ":"} or m in org_tokens:
+            return False
+    return False
 
 
 def _without_training_topics(sent: _Sentence, own: list, cues: Cues) -> list:
