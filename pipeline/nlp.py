@@ -29,6 +29,7 @@ from spacy.language import Language
 from spacy.lookups import load_lookups
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
+from spacy.util import compile_infix_regex
 
 from pipeline.corpus import MAX_CHARS
 from pipeline.names import fold_spelling, surface_variants
@@ -122,6 +123,10 @@ def blank_english() -> Language:
     """spaCy's English tokenizer with our token norms installed on the vocabulary."""
     nlp = spacy.blank("en")
     nlp.tokenizer.suffix_search = TailSearch(nlp.tokenizer.suffix_search.__self__)
+    # "(UIS)/UNICEF": spaCy splits a slash only between letters, so a closing bracket kept
+    # "UIS)/UNICEF" one token and the second name was never seen.
+    nlp.tokenizer.infix_finditer = compile_infix_regex(
+        (*nlp.Defaults.infixes, r"(?<=[A-Za-z0-9])[)\]](?=/[A-Za-z])", r"(?<=[)\]])/(?=[A-Za-z])")).finditer
     # Normalization can lengthen a text a little (a paragraph separator becomes a
     # blank line, a ligature two letters): leave room above the corpus limit.
     nlp.max_length = 3 * MAX_CHARS
