@@ -883,7 +883,7 @@ def _after_dateline(sent: _Sentence, start: int) -> int:
     for k in range(start, limit):
         word = surfaces[k]
         if word in _DASHES and not _spaced(sent, k) and not (dated and word in {"–", "—"} and _space_after(sent, k)):
-            return start     # "Capacity-building is ...": a hyphen inside a word ("16, 2018— The ..." is a dash)
+            return start     # "Capacity-building": a hyphen inside a word ("16, 2018— The ..." is a dash)
         if word == ":" and dated and k > start and k + 1 < len(surfaces) and surfaces[k + 1][:1].isupper():
             sent.dateline_end = sent.token_starts[k + 1]     # "Manila [Philippines], June 15 : The ADB ..."
             return k + 1
@@ -927,9 +927,10 @@ def _after_reporting_verb(sent: _Sentence, start: int, cues: Cues) -> int:
     return start
 
 
+# Words between a speaker and its reporting verb: "Europol has also said ...".
+_BEFORE_REPORTING = {"has", "have", "had", "also", "again", "recently", "publicly", "then"}
 # Reporting verbs that also take an object or an addressee ("announced the EU funding", "told the ITU
 # that ..."): the name after them opens the reported clause only after "that".
-_BEFORE_REPORTING = {"has", "have", "had", "also", "again", "recently", "publicly", "then"}
 _REPORTS_AN_OBJECT = {"told", "tells", "announced", "announces", "reported", "reports", "mentioned", "highlighted",
                       "expressed", "stressed", "underlined", "emphasized", "emphasised", "confirmed"}
 
@@ -950,9 +951,9 @@ def _reports_another(words: list[str], k: int, org_tokens: set, cues: Cues) -> b
 
 
 def _reported_by_organization(words: list[str], j: int, org_tokens: set, cues: Cues) -> bool:
-    """Token ``j``, a reporting verb or the "that" or colon after one, follows an organization that speaks and
-    opens a clause whose subject is an organization ("Europol said (that) the ITU ..."). After a
-    person or a clause ("The EU funds the project, said UNODC") it opens none."""
+    """Token ``j``, a reporting verb or the "that" or colon after one, follows an organization that
+    speaks and opens a clause whose subject is an organization ("Europol said (that) the ITU ...").
+    After a person or a clause ("The EU funds the project, said UNODC") it opens none."""
     while j > 0 and words[j] in {"that", ":"}:
         j -= 1
     if j < 1 or words[j] not in cues.reporting_verbs or _reported_subject(words, j, org_tokens, cues) is None:
@@ -1150,7 +1151,8 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
                 return "actor"
         if word in cues.receivers:
             return "receiver"
-        if (word in cues.reporting_verbs or word in {"that", ":"}) and _reported_by_organization(words, j, org_tokens, cues):
+        if (word in cues.reporting_verbs or word in {"that", ":"}) \
+                and _reported_by_organization(words, j, org_tokens, cues):
             return "actor"       # "Europol said (that) the ITU trains judges": the subject of what is said
         if word == "with" and _after_partner_verb(words, j, cues):
             return "object"      # "EC3 collaborates with INTCEN": INTCEN is the partner
