@@ -882,7 +882,8 @@ def _after_dateline(sent: _Sentence, start: int) -> int:
     sent.dateline_end = -1
     for k in range(start, limit):
         word = surfaces[k]
-        if word in _DASHES and not _spaced(sent, k) and not (dated and word in {"–", "—"} and _space_after(sent, k)):
+        if word in _DASHES and not _spaced(sent, k) \
+                and not (dated and word in {"–", "—"} and _space_after(sent, k)):
             return start     # "Capacity-building": a hyphen inside a word ("16, 2018— The ..." is a dash)
         if word == ":" and dated and k > start and k + 1 < len(surfaces) and surfaces[k + 1][:1].isupper():
             sent.dateline_end = sent.token_starts[k + 1]     # "Manila [Philippines], June 15 : The ADB ..."
