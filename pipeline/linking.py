@@ -1032,6 +1032,9 @@ def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
     # "the ITU's IMPACT": the owner is not the one acting. "the World Bank's work
     # in helping countries ...": the owner of an activity is the one acting.
     nxt = last + 1
+    if nxt + 1 < len(words) and words[nxt] == "-" and sent.surfaces[nxt + 1][:1].islower() \
+            and sent.token_starts[nxt] == mention.end:
+        return "possessor"     # "UN-trained units intercepted ...": a modifier (its own "-funded" noun aside)
     if _reports_another(words, nxt, org_tokens, cues):
         return "speaker"       # "Europol said the ITU trains judges": the ITU trains, Europol only says so
     if nxt < len(words) and _describes_members(words, nxt, sent.surfaces, cues):
