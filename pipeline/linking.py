@@ -1007,6 +1007,29 @@ def _after_function(sent: _Sentence, j: int) -> bool:
                for f in sent.functions)
 
 
+_PARTNER_NOUNS = {"collaboration", "cooperation", "co-operation", "partnership", "partnerships", "coordination",
+                  "consultation", "consultations"}
+
+
+def _partner_noun_after_function(sent: _Sentence, j: int) -> bool:
+    """"with" at token ``j`` follows the subject's noun of working together ("its close
+    collaboration with") after a function of the sentence: the organization after it is the
+    partner of whoever does that function, not a second actor. ("in cooperation with CERT-EU"
+    does it jointly; "In partnership with the OAS, the GFCE runs ..." is left as it is.)"""
+    words = sent.words
+    k = j - 1
+    while k >= 0 and words[k] in {"close", "closer", "closely", "strong", "strategic", "ongoing", "long-standing"}:
+        k -= 1
+    if k < 1 or words[k] not in _PARTNER_NOUNS:
+        return False
+    start = sent.token_starts[k]
+    m = k - 1
+    while m >= 0 and words[m] in {"close", "closer", "strong", "strategic", "ongoing", "long-standing"}:
+        m -= 1
+    # "its collaboration with": the subject's tie to a partner; "in cooperation with" does it jointly.
+    return m >= 0 and words[m] in {"its", "their", "our"} and any(f.end <= start for f in sent.functions)
+
+
 def _org_token_indexes(sent: _Sentence) -> set:
     """Indexes of the sentence's tokens that lie inside an organization mention."""
     if sent._org_tokens is None:
@@ -1033,7 +1056,7 @@ def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
     # in helping countries ...": the owner of an activity is the one acting.
     nxt = last + 1
     if nxt + 1 < len(words) and words[nxt] == "-" and sent.surfaces[nxt + 1][:1].islower() \
-            and sent.token_starts[nxt] == mention.end:
+            and sent.token_starts[nxt] == mention.end and words[nxt + 1] not in _LEADING_PARTICIPLES:
         return "possessor"     # "UN-trained units intercepted ...": a modifier (its own "-funded" noun aside)
     if _reports_another(words, nxt, org_tokens, cues):
         return "speaker"       # "Europol said the ITU trains judges": the ITU trains, Europol only says so
@@ -1052,6 +1075,11 @@ def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
         if any(_singular(w) in cues.partner_nouns for w in words[after:after + 4]):
             return "possessor"
     return _role_before(sent, first - 1, clause_start, cues, org_tokens)
+
+
+# "An INTERPOL-led operation resulted in arrests": the name before these runs what it describes.
+_LEADING_PARTICIPLES = {"led", "run", "coordinated", "organised", "organized", "hosted", "managed", "operated",
+                        "driven", "initiated", "launched", "convened", "chaired", "implemented"}
 
 
 def _describes_members(words: list[str], k: int, surfaces: list[str], cues: Cues) -> bool:
@@ -1160,6 +1188,8 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
             return "actor"       # "Europol said (that) the ITU trains judges": the subject of what is said
         if word == "with" and _after_partner_verb(words, j, cues):
             return "object"      # "EC3 collaborates with INTCEN": INTCEN is the partner
+        if word == "with" and _partner_noun_after_function(sent, j):
+            return "object"      # "creates market access through its close collaboration with the IEC"
         if word == "with" and _after_function(sent, j):
             return "receiver"    # "ENISA shares data with CERT-EU": CERT-EU is told, it does not share
         if word == "of" and _inside_partner_phrase(words, j, cues, org_tokens):
@@ -1168,6 +1198,8 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
             return "object"      # "the European Cybercrime Centre (EC3) set up by Europol": agent of "set up" only
         if word == "by" and _relative_passive(sent, j):
             return "object"      # "investments which will be rolled out by UNICEF": UNICEF rolls them out only
+        if word == "of" and j >= 2 and words[j - 1] == "part" and words[j - 2] == "as":
+            return "object"      # "conducted a training ... as part of the G5 Sahel Police Component"
         if word == "of" and j >= 1 and words[j - 1] in cues.activity_nouns:
             return "agent"       # "the efforts of J-CAT in combating cybercrime"
         if word == "from" and j >= 1 and _singular(words[j - 1]) in cues.participant_nouns:
