@@ -174,8 +174,12 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
                                      "pipeline/acronyms.py"))
 
     # 2. Gazetteer names, unless they only modify a longer proper name.
+    modifiers = set()        # (start, end) of names that open a longer one: "Adaptation Fund Board"
     for span in name_spans:
-        if not _capitalized(span, view) or _modifies_longer_name(span, ctx.lexicon, view):
+        if not _capitalized(span, view):
+            continue
+        if _modifies_longer_name(span, ctx.lexicon, view):
+            modifiers.add((span.start, span.end))
             continue
         suffix = ":short_name" if span.label_ == SHORT_NAME else ""
         candidates.append(_Candidate(span.start_char, span.end_char, "gazetteer", span.id_,
@@ -183,7 +187,8 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
     # A short name ("Security Council") may end a longer name of its own ("Andean Digital Security
     # Council"): it neither stops an organization shape nor gives one its id.
     full_names = [s for s in name_spans if s.label_ != SHORT_NAME]
-    known_tokens = {t for s in full_names for t in range(s.start, s.end)}
+    # A name that only opens a longer one leaves its words to the organization shapes.
+    known_tokens = {t for s in full_names if (s.start, s.end) not in modifiers for t in range(s.start, s.end)}
     known_tokens |= {t for s in acronym_spans for t in range(s.start, s.end)}
 
     # 3 and 4. Generic token patterns and organization-shaped names.
