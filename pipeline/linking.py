@@ -687,10 +687,17 @@ def _coordinated_clauses(sent: _Sentence, cues: Cues, clause_start: int = 0) -> 
             k += 1       # the subject: one organization or several ("the World Bank and the IMF", "Europol's EC3")
         while k < len(words) and (words[k] == "also" or words[k].endswith("ly")):
             k += 1
-        if k < len(words) and (k in function_starts or words[k] in _AUXILIARIES):
+        if k < len(words) and (k in function_starts or words[k] in _AUXILIARIES or _verb_before_function(
+                words, k, function_starts)):
             joins.append(start)     # after a short opening ("and in 2023 UNODC trained ..."), its subject
     opening = _opening_phrase_end(sent, clause_start, org_tokens)
     return sorted({opening, *joins}) if opening else joins
+
+
+def _verb_before_function(words: list[str], k: int, function_starts: set) -> bool:
+    """Token ``k`` is a verb in -ed or -s whose object, a few words on, is a function: "and the World
+    Bank added a $300 million grant"."""
+    return words[k].endswith(("ed", "s")) and words[k].isalpha() and any(k < f <= k + 3 for f in function_starts)
 
 
 # Words that open a short phrase of time or place before a coordinated clause's subject:
@@ -1027,7 +1034,14 @@ def _partner_noun_after_function(sent: _Sentence, j: int) -> bool:
     while m >= 0 and words[m] in {"close", "closer", "strong", "strategic", "ongoing", "long-standing"}:
         m -= 1
     # "its collaboration with": the subject's tie to a partner; "in cooperation with" does it jointly.
-    return m >= 0 and words[m] in {"its", "their", "our"} and any(f.end <= start for f in sent.functions)
+    # The function stands before it in the same clause, and none after it ("in its partnership with
+    # INTERPOL, conducts joint operations": INTERPOL takes part).
+    if m < 0 or words[m] not in {"its", "their", "our"}:
+        return False
+    if any(f.start > start for f in sent.functions):
+        return False
+    return any(f.end <= start and ";" not in sent.text[f.end - sent.seg.start:start - sent.seg.start]
+               for f in sent.functions)
 
 
 def _org_token_indexes(sent: _Sentence) -> set:
@@ -1079,7 +1093,8 @@ def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
 
 # "An INTERPOL-led operation resulted in arrests": the name before these runs what it describes.
 _LEADING_PARTICIPLES = {"led", "run", "coordinated", "organised", "organized", "hosted", "managed", "operated",
-                        "driven", "initiated", "launched", "convened", "chaired", "implemented"}
+                        "driven", "initiated", "launched", "convened", "chaired", "implemented", "facilitated",
+                        "mediated", "brokered", "verified", "mandated"}
 
 
 def _describes_members(words: list[str], k: int, surfaces: list[str], cues: Cues) -> bool:
@@ -1481,12 +1496,17 @@ def _without_others_clauses(sent: _Sentence, own: list, cues: Cues) -> list:
 
 
 def _after_copula(words: list[str], k: int, org_tokens: set) -> bool:
-    """A copula stands at token ``k`` or up to three words before it, with no comma or organization
-    between: "are agencies", "are the agencies", "are all government organizations"."""
+    """A copula stands at token ``k`` or up to three words before it, and the words between only
+    qualify the noun after them: "are agencies", "are the agencies", "are all government
+    organizations", "are EU agencies". A preposition, a participle or a comma between makes the
+    noun an object ("is working with countries that ...", "was commended by governments that ...")."""
     for m in range(k, max(-1, k - 4), -1):
-        if words[m] in _COPULAS:
+        word = words[m]
+        if word in _COPULAS:
             return True
-        if words[m] in {",", ";", ":"} or m in org_tokens:
+        if m in org_tokens:
+            continue
+        if word in {",", ";", ":"} or word in _PREPOSITIONS or word.endswith(("ing", "ed")) and len(word) > 4:
             return False
     return False
 
