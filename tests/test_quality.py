@@ -66,5 +66,5 @@ def test_heldout_floors(tmp_path):
     assert main(["run", "--raw", str(raw), "--out", str(out), "--rules", str(RULES)]) in (0, 1)
     score = score_dataset(out, DATA / "heldout" / "gold")
     assert score.orgs.f1 >= 0.84, score.line()
-    assert score.links.f1 >= 0.55 and score.links.precision >= 0.60, score.line()
+    assert score.links.f1 >= 0.56 and score.links.precision >= 0.62, score.line()
     assert not score.splits and not score.merges, (score.splits, score.merges)
