@@ -1,8 +1,10 @@
 """Shared fixtures: the real rules, compiled once per test session."""
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,13 @@ RULES = ROOT / "rules"
 DATA = Path(__file__).resolve().parent / "data"
 
 os.environ.setdefault("ORGFUNCTIONS_NO_PROGRESS", "1")
-os.environ.setdefault("ORGFUNCTIONS_CACHE", "off")   # the suite never writes into ~/.cache
+if "ORGFUNCTIONS_CACHE" not in os.environ:
+    # The suite never writes into ~/.cache. Its own cache, removed at exit, lets the many runs of
+    # the same rules (in process and in the subprocesses that inherit it) load the compiled
+    # pipeline instead of building it each time; tests of the cache set their own location.
+    _SESSION_CACHE = tempfile.mkdtemp(prefix="orgfunctions-test-cache-")
+    atexit.register(shutil.rmtree, _SESSION_CACHE, ignore_errors=True)
+    os.environ["ORGFUNCTIONS_CACHE"] = _SESSION_CACHE
 
 
 @pytest.fixture(scope="session")

@@ -176,7 +176,7 @@ def test_any_content_gives_rule_errors_only(name, rules_dir, parse_once, monkeyp
     target = rules_dir / name
     original = (RULES / name).read_text(encoding="utf-8")
 
-    @settings(max_examples=12 * SCALE, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @settings(max_examples=8 * SCALE, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     @given(rule_file_contents(original))
     def fuzz(content):
         if isinstance(content, bytes):
