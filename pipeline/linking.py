@@ -1016,6 +1016,7 @@ def _after_function(sent: _Sentence, j: int) -> bool:
 
 _PARTNER_NOUNS = {"collaboration", "cooperation", "co-operation", "partnership", "partnerships", "coordination",
                   "consultation", "consultations"}
+_PARTNER_ADJECTIVES = {"close", "closer", "strong", "strategic", "ongoing", "long-standing"}
 
 
 def _partner_noun_after_function(sent: _Sentence, j: int) -> bool:
@@ -1025,13 +1026,11 @@ def _partner_noun_after_function(sent: _Sentence, j: int) -> bool:
     does it jointly; "In partnership with the OAS, the GFCE runs ..." is left as it is.)"""
     words = sent.words
     k = j - 1
-    while k >= 0 and words[k] in {"close", "closer", "closely", "strong", "strategic", "ongoing", "long-standing"}:
-        k -= 1
     if k < 1 or words[k] not in _PARTNER_NOUNS:
         return False
     start = sent.token_starts[k]
     m = k - 1
-    while m >= 0 and words[m] in {"close", "closer", "strong", "strategic", "ongoing", "long-standing"}:
+    while m >= 0 and words[m] in _PARTNER_ADJECTIVES:
         m -= 1
     # "its collaboration with": the subject's tie to a partner; "in cooperation with" does it jointly.
     # The function stands before it in the same clause, and none after it ("in its partnership with
