@@ -1348,8 +1348,8 @@ def _reduced_relative(words: list[str], j: int, org_tokens: set) -> bool:
     return before >= 0 and (before in org_tokens or words[before] in {")", "]"})
 
 
-_PASSIVE_AUXILIARIES = {"be", "been", "being", "is", "are", "was", "were", "will", "would", "has", "have", "had",
-                        "can", "could", "may", "might", "shall", "should", "must", "also", "then", "later"}
+# The finite auxiliaries (not "do"), the forms of "be" and a few adverbs: "which will also be rolled out by".
+_PASSIVE_AUXILIARIES = (_AUXILIARIES - {"does", "do", "did"}) | {"be", "been", "being", "also", "then", "later"}
 
 
 def _relative_passive(sent: _Sentence, j: int) -> bool:
