@@ -1438,16 +1438,21 @@ def _find_own_functions(sent: _Sentence, cues: Cues) -> list:
     words, starts = sent.words, sent.token_starts
     # "disseminate threat intelligence reports to raise awareness": an activity
     # introduced by "to" after another activity is its purpose, not a second one.
+    # After a partnership it is the work the partners do together: "partnered with
+    # NCFRMI to review the policy", "a strategic partnership to build capacity".
     kept = []
     for f in own:
         i = bisect.bisect_left(starts, f.start)
         i = i if i < len(starts) and starts[i] == f.start else None
-        if kept and i is not None and i > 0 and words[i - 1] == "to" and i > 1 and words[i - 2] != "contribute":
+        if kept and i is not None and i > 0 and words[i - 1] == "to" and i > 1 and words[i - 2] != "contribute" \
+                and not (kept[-1].key == _JOINT_WORK != f.key):
             continue
         kept.append(f)
     return kept
 
 
+# The function whose purpose is a further activity of the same actors (see _find_own_functions).
+_JOINT_WORK = "cooperation_diplomacy"
 _COPULAS = {"is", "are", "was", "were", "be", "been", "being", "become", "became", "becomes", "remain", "remains"}
 # Words in -ing that are prepositions, not participles opening a clause.
 _ING_PREPOSITIONS = {"during", "according", "including", "regarding", "concerning", "following", "excluding",
