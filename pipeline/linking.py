@@ -570,7 +570,8 @@ def _object_clauses(sent: _Sentence, cues: Cues, joins: list) -> dict:
             continue
         if _runs(words, first, cues):
             continue
-        subject = sent.token_at(org.end) + 2         # the word after ", which"
+        after = sent.token_at(org.end)
+        subject = after + (3 if words[after] == ")" else 2)      # the word after "(ACR), which"
         if subject < len(words) and (words[subject] in _PRONOUNS or words[subject] in _CLAUSE_SUBJECTS):
             continue
         if any(words[k] == "," and words[k + 1] in _CLAUSE_CONJUNCTIONS and
@@ -623,6 +624,8 @@ def _relative_clauses(sent: _Sentence, cues: Cues, about: list | None = None) ->
     opened = []
     for org in sent.actors if about is None else about:
         k = sent.token_at(org.end)
+        if k < len(words) and words[k] == ")":
+            k += 1       # "the International Criminal Tribunal (ICTY), which ..."
         if k + 1 < len(words) and words[k] == "," and words[k + 1] in cues.relative_pronouns:
             opened.append((starts[k + 1], org))
     if not opened:
