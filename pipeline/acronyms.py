@@ -308,6 +308,8 @@ def _short_span(text: str, start: int, end: int) -> Span | None:
     "(iv)", words like "see" or "range", and lower-case phrases.
     """
     start, end = _strip(text, start, end)
+    if end - start > 3 and text[start] in _OPEN_QUOTES and text[end - 1] in _CLOSE_QUOTES:
+        start, end = start + 1, end - 1      # legal style: 'the Kosovo Specialist Chambers ("KSC")', not "('S')"
     possessive = _POSSESSIVE.search(text, start, end)
     if possessive and possessive.start() - start >= 2:
         end = possessive.start()
