@@ -125,6 +125,7 @@ class Cues:
             for plural in (noun + "s", noun + "es", noun[:-1] + "ies") if _singular(plural) == noun)
         self.relative_pronouns = {p[0] for p in low("relative_pronouns") if len(p) == 1}
         self.instrument_verbs = frozenset(p[0] for p in low("instrument_verbs") if len(p) == 1)
+        self.founding_verbs = frozenset(p[0] for p in low("founding_verbs") if len(p) == 1)
         self.clause_joiners = {p[0] for p in low("clause_joiners") if len(p) == 1}
         # First words of the cue phrases, as tokens: a sentence without any of them
         # cannot match the regular expression (tokens split where \b does).
@@ -367,11 +368,49 @@ def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set, joins: 
                 continue     # "ASEAN received funding from the World Bank": ASEAN is funded
             out.append(_link(org, fn, SENTENCE, sent))
             linked.add(org.key)
-    for org, fn in list(clauses.values()) + [(org, fn) for fn in own if (org := owner.get(id(fn))) is not None]:
+    founded = _founded_for(sent, own, cues) if own and len(sent.orgs) > len(sent.actors) else []
+    for org, fn in list(clauses.values()) + [(org, fn) for fn in own if (org := owner.get(id(fn))) is not None] \
+            + founded:
         if not _negated(sent, org.end, fn.start, cues):
             out.append(_link(org, fn, SENTENCE, sent))
             linked.add(org.key)
     return out
+
+
+def _founded_for(sent: _Sentence, own: list, cues: Cues) -> list:
+    """(organization, function) pairs for a body created for a purpose: "created the
+    Environmental Protection Agency (EPA) to enforce regulations", "established a
+    Commission of Inquiry to investigate violations".
+
+    The organization stands right after one of ``founding_verbs`` (an article, "new"
+    or "up" between) and right before "to"; the functions from there to the end of
+    the clause (:func:`_scope_end`) are its purpose. The founder keeps whatever the
+    sentence gives it.
+    """
+    words, starts = sent.words, sent.token_starts
+    actors = {id(m) for m in sent.actors}
+    found = []
+    for org in sent.orgs:
+        if id(org) in actors:
+            continue
+        k = sent.token_at(org.start) - 1
+        while k >= 0 and (words[k] in _SKIP or words[k] == "new"):
+            k -= 1
+        if k > 0 and words[k] == "up":
+            k -= 1
+        if k < 0 or words[k] not in cues.founding_verbs:
+            continue
+        after = sent.token_at(org.end)
+        if after < len(words) and words[after] == "(":
+            close = next((j for j in range(after + 1, min(after + 6, len(words))) if words[j] == ")"), None)
+            after = close + 1 if close is not None else after
+        elif after < len(words) and words[after] == ")":
+            after += 1
+        if after + 1 >= len(words) or words[after] != "to":
+            continue
+        stop = _scope_end(sent, own, after + 1)
+        found += [(org, fn) for fn in own if starts[after + 1] <= fn.start < stop]
+    return found
 
 
 def _owners(sent: _Sentence, own: list, cues: Cues, owners: dict) -> dict:
