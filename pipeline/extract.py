@@ -221,10 +221,7 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
         ids = ctx.acronym_index.get(surface, (span.id_,))
         gid = ids[0]
         if frames is None and is_english_word(surface):
-            # Frames that open with a noun ("responders trained by", "assessments published by",
-            # "report of") end in a preposition or belong to a name: they say nothing of a subject.
-            frames = frozenset(s.start for s in doc.spans.get(FUNCTION_PATTERNS, [])
-                               if s.kb_id_ not in ctx.owners and view.lowers[s.end - 1] not in {"by", "of", "from"})
+            frames = _verb_frames(doc, view, ctx)
         if is_english_word(surface) and not _name_context(span, view, ctx, gid, frames):
             continue
         if _shouting(span, view, shouted_lines):
@@ -239,7 +236,9 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
     # 6. Names only their context shows: owners and list members (pipeline.members).
     if ctx.context_lexicon is not None:
         taken = [tokens for c in chosen if (tokens := view.expand(c.start, c.end)) is not None]
-        for f in find_context_names(doc, taken, ctx.context_lexicon, is_common_word, view):
+        if frames is None:
+            frames = _verb_frames(doc, view, ctx)
+        for f in find_context_names(doc, taken, ctx.context_lexicon, is_common_word, view, frames):
             name = text[f.start:f.end]
             key = ctx.name_index.get(name_key(name)) or f"new:{name_key(name)}"
             org_for(key, name, None if key.startswith("new:") else key)
@@ -652,6 +651,16 @@ def _shouting(span, view: TokenView, lines: dict) -> bool:
     words = [k for k in range(line_start, line_end) if alpha[k] and len(texts[k]) > 1]
     lines[line_start] = answer = len(words) >= 4 and all(upper[k] for k in words)
     return answer
+
+
+def _verb_frames(doc: Doc, view: TokenView, ctx: Context) -> frozenset:
+    """Tokens where a function token pattern starts that may say what its subject does.
+
+    Frames that open with a noun ("responders trained by", "assessments published by",
+    "report of") end in a preposition or belong to a name: they say nothing of a subject.
+    """
+    return frozenset(s.start for s in doc.spans.get(FUNCTION_PATTERNS, [])
+                     if s.kb_id_ not in ctx.owners and view.lowers[s.end - 1] not in {"by", "of", "from"})
 
 
 def _name_context(span, view: TokenView, ctx: Context, gid: str, frames: frozenset = frozenset()) -> bool:

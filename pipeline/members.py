@@ -41,6 +41,7 @@ class ContextLexicon:
     openers: tuple              # token sequences between the kind and the list
     places: frozenset           # name keys of countries and regions
     stopwords: frozenset        # words that never open a name
+    non_acronyms: frozenset = frozenset()   # capitals that name things, not bodies ("ICT", "GDP")
 
     @classmethod
     def from_rules(cls, shapes: dict, places: dict) -> "ContextLexicon":
@@ -51,6 +52,7 @@ class ContextLexicon:
             openers=tuple(tuple(str(o).lower().split()) for o in shapes.get("list_openers", ())),
             places=frozenset(name_key(n) for n in place_names),
             stopwords=frozenset(str(w).lower() for w in shapes.get("name_initial_stopwords", ())),
+            non_acronyms=frozenset(str(w).lower() for w in shapes.get("non_org_acronyms", ())),
         )
 
     def is_place(self, text: str) -> bool:
@@ -67,14 +69,18 @@ class Found:
 
 
 def find_context_names(doc: Doc, taken: list[tuple[int, int]], lexicon: ContextLexicon,
-                       common_word, view: TokenView | None = None) -> list[Found]:
-    """Owners and list members of ``doc`` outside the token ranges in ``taken``.
+                       common_word, view: TokenView | None = None,
+                       verb_frames: frozenset = frozenset()) -> list[Found]:
+    """Owners, list members and acting acronyms of ``doc`` outside the token ranges in ``taken``.
 
     Args:
         taken: (start token, end token) of the organization mentions already
             chosen; owners are found before them, and nothing found overlaps them.
         common_word: ``lower -> bool``, true for common English words.
         view: the document's token view, when the caller has one.
+        verb_frames: tokens where a function that opens with a lowercase verb
+            begins ("trains ...", "invest CHF 8 million"): an undefined acronym
+            right before one acts (see :func:`_acting_acronym`).
     """
     view = TokenView(doc) if view is None else view
     texts, lowers = view.texts, view.lowers
@@ -116,7 +122,41 @@ def find_context_names(doc: Doc, taken: list[tuple[int, int]], lexicon: ContextL
             continue
         for start, end in _items(view, k):
             accept(start, end, "context:list_member")
+
+    # Acting acronyms: "SECO will invest CHF 8 million".
+    for i in sorted({k for f in verb_frames for k in range(max(0, f - 3), f)}):
+        if not busy[i] and _acting_acronym(view, i, verb_frames, lexicon, common_word):
+            accept(i, i + 1, "context:acronym_subject")
     return sorted(found, key=lambda f: f.start)
+
+
+# Words between an acting acronym and its verb: "SECO will invest", "WACREN has recently trained".
+_AUXILIARY_WORDS = {"will", "would", "shall", "can", "could", "may", "has", "have", "had", "is", "was", "also",
+                    "recently", "now", "today", "jointly", "already", "further"}
+# What may stand right before it: the start of a clause.
+_CLAUSE_OPENING = {".", ",", ";", ":", "and", "the", "The", "\n", "\n\n"}
+
+
+def _acting_acronym(view: TokenView, i: int, verb_frames: frozenset, lexicon: ContextLexicon, common_word) -> bool:
+    """Token ``i`` is an undefined acronym that opens a clause and acts: capitals (3 to 8
+    letters or digits, a letter first), after the start of a clause, and followed by a
+    function that opens with a verb, directly in -s or -ed ("WACREN trains ...") or
+    after an auxiliary ("SECO will invest ...")."""
+    texts, n = view.texts, view.n
+    word = texts[i]
+    if not (3 <= len(word) <= 8 and word[0].isalpha() and word.isalnum() and word.isupper()) \
+            or word.lower() in lexicon.non_acronyms or common_word(word.lower()) or lexicon.is_place(word):
+        return False
+    if i > 0 and texts[i - 1].strip() and texts[i - 1] not in _CLAUSE_OPENING:
+        return False
+    if i > 0 and texts[i - 1].isupper() and texts[i - 1].isalpha() or i + 1 < n and texts[i + 1].isupper():
+        return False     # a line in capitals: "WACREN TRAINS ENGINEERS"
+    k = i + 1
+    while k < n and k - i <= 3 and texts[k] in _AUXILIARY_WORDS:
+        k += 1
+    if k not in verb_frames or not texts[k][:1].islower():
+        return False
+    return k > i + 1 or texts[k].endswith(("s", "ed"))
 
 
 def _capital(text: str) -> bool:
