@@ -296,6 +296,14 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
             # that opens with its verb continues the lead-in, whose organization is the
             # subject; only the owner of an activity ("the efforts of J-CAT") acts too.
             sent.actors = [m for m in sent.orgs if roles[id(m)] == "agent"]
+        pointed = []
+        if own and sent.actors and not verb_item and all(m.start > own[0].start for m in sent.actors):
+            # "The organization develops standards ..., which are the responsibility of the IEC":
+            # a subject that points back ("The organization", "The Centre") acts, and names
+            # after its verb do not.
+            pointed = _definite_antecedents(sentences, sent, clause_start, heads, names or {}, cues)
+            if pointed:
+                sent.actors = [m for m in sent.actors if id(m) in sent.agents]
         linked: set[str] = set()
         links += _sentence_links(sent, own, cues, linked, joins, owners or {})
         if own and (not sent.actors or verb_item) and lead_in is not None:
@@ -308,7 +316,7 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
                     for fn in _own_functions(previous, cues):
                         links.append(_link(org, fn, EXAMPLE, sent, fn_sentence=previous))
                         linked.add(org.key)
-        antecedents = _antecedents(sentences, sent, clause_start, cues) or \
+        antecedents = _antecedents(sentences, sent, clause_start, cues) or pointed or \
             (_definite_antecedents(sentences, sent, clause_start, heads, names or {}, cues) or
              _singular_antecedent(sentences, sent, clause_start, cues) if own and not sent.actors else [])
         if antecedents and not sent.actors:
