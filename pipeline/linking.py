@@ -1235,6 +1235,9 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
         if word in ("example", "instance") and j >= 1 and words[j - 1] == "for":
             return "actor"       # "(for example, the GGE and the OEWG)" introduces examples, not receivers
         marker = _example_marker(words, j, cues)
+        if marker == 1 and word in _INCLUDE_VERBS and j - clause_start <= 7 \
+                and not any(clause_start <= k < j for k in org_tokens):
+            return "actor"       # "Other donors supporting the programme include the GCF": the subject's list
         if marker:
             return _role_of_examples(sent, j - marker, clause_start, cues, org_tokens)
         if word in {"at", "from"} and j >= 1 and _singular(words[j - 1]) in cues.staff_nouns:
@@ -1330,6 +1333,9 @@ def _example_marker(words: list[str], j: int, cues: Cues) -> int:
         if j - n + 1 >= 0 and tuple(words[j - n + 1:j + 1]) == phrase:
             return n
     return 0
+
+
+_INCLUDE_VERBS = {"include", "includes", "included"}
 
 
 def _role_of_examples(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tokens: set) -> str:

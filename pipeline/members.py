@@ -119,6 +119,8 @@ def find_context_names(doc: Doc, taken: list[tuple[int, int]], lexicon: ContextL
     for i in kinds:
         k = _after_opener(view, i + 1, lexicon.openers)
         if k is None:
+            k = _after_short_clause(view, i + 1)
+        if k is None:
             continue
         for start, end in _items(view, k):
             accept(start, end, "context:list_member")
@@ -176,6 +178,29 @@ def _after_opener(view: TokenView, k: int, openers: tuple) -> int | None:
                 k += 1
             return k
     return None
+
+
+_INCLUDE = {"include", "includes", "included"}
+
+
+def _after_short_clause(view: TokenView, k: int) -> int | None:
+    """The token after "include" when up to four lowercase words stand between the kind
+    and it: "Other donors supporting the programme include the GCF, the EU ..."."""
+    lowers, texts = view.lowers, view.texts
+    for j in range(k, min(k + 5, view.n)):
+        if lowers[j] in _INCLUDE:
+            if j == k:
+                return None      # right after the kind, "include" is an opener of its own
+            j += 1
+            while j < view.n and texts[j] in (",", ":"):
+                j += 1
+            return j
+        if not (view.is_alpha[j] and texts[j].islower()) or lowers[j] in _RELATIVES:
+            return None      # "agencies that include gender units": what they contain, no list of them
+    return None
+
+
+_RELATIVES = {"that", "which", "who", "whose"}
 
 
 def _items(view: TokenView, k: int):
