@@ -722,7 +722,7 @@ def _coordinated_clauses(sent: _Sentence, cues: Cues, clause_start: int = 0) -> 
             before -= 1
         while before >= 0 and words[before] in {")", "]"}:
             before -= 1      # "the International Telecommunication Union (ITU) and ..."
-        if before < 0 or before in org_tokens:
+        if before < 0 or before in org_tokens or _ends_name_list(sent.surfaces, before, org_tokens):
             continue
         if function_starts is None:
             function_starts = {sent.token_at(f.start) for f in sent.functions}
@@ -742,6 +742,21 @@ def _coordinated_clauses(sent: _Sentence, cues: Cues, clause_start: int = 0) -> 
             joins.append(start)     # after a short opening ("and in 2023 UNODC trained ..."), its subject
     opening = _opening_phrase_end(sent, clause_start, org_tokens)
     return sorted({opening, *joins}) if opening else joins
+
+
+def _ends_name_list(surfaces: list[str], j: int, org_tokens: set) -> bool:
+    """Token ``j`` ends a run of capitalized words and commas that goes back to an organization:
+    "the GFCE, Africa Hub, and the ACBF have inked ..." is one list of subjects, not two clauses."""
+    saw_name = False
+    for k in range(j, max(-1, j - 8), -1):
+        if k in org_tokens:
+            return saw_name
+        if surfaces[k] in {",", "(", ")"}:
+            continue
+        if not surfaces[k][:1].isupper():
+            return False
+        saw_name = True
+    return False
 
 
 def _verb_before_function(words: list[str], k: int, function_starts: set) -> bool:
