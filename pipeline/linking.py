@@ -297,13 +297,15 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
             # subject; only the owner of an activity ("the efforts of J-CAT") acts too.
             sent.actors = [m for m in sent.orgs if roles[id(m)] == "agent"]
         pointed = []
-        if own and sent.actors and not verb_item and all(m.start > own[0].start for m in sent.actors):
+        if own and sent.actors and not verb_item and not joins \
+                and all(m.start > own[0].start and _of_or_relative(sent, m, cues) for m in sent.actors):
             # "The organization develops standards ..., which are the responsibility of the IEC":
             # a subject that points back ("The organization", "The Centre") acts, and names
-            # after its verb do not.
+            # after "of" or in a relative clause after its verb do not. Names after "by" or
+            # "with" still act ("The agency is funded by the EU", "trains ... with INTERPOL").
             pointed = _definite_antecedents(sentences, sent, clause_start, heads, names or {}, cues)
             if pointed:
-                sent.actors = [m for m in sent.actors if id(m) in sent.agents]
+                sent.actors = []
         linked: set[str] = set()
         links += _sentence_links(sent, own, cues, linked, joins, owners or {})
         if own and (not sent.actors or verb_item) and lead_in is not None:
@@ -383,6 +385,18 @@ def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set, joins: 
             out.append(_link(org, fn, SENTENCE, sent))
             linked.add(org.key)
     return out
+
+
+def _of_or_relative(sent: _Sentence, mention, cues: Cues) -> bool:
+    """The mention follows "of" (an article between) or stands in a relative clause opened
+    earlier in the sentence: "the responsibility of the IEC", "fields which the IEC covers"."""
+    words = sent.words
+    k = sent.token_at(mention.start) - 1
+    while k >= 0 and words[k] in _SKIP:
+        k -= 1
+    if k >= 0 and words[k] == "of":
+        return True
+    return any(words[j] in cues.relative_pronouns or words[j] == "that" for j in range(k + 1))
 
 
 def _founded_for(sent: _Sentence, own: list, cues: Cues) -> list:
@@ -632,6 +646,21 @@ def _object_clauses(sent: _Sentence, cues: Cues, joins: list) -> dict:
 _CLAUSE_CONJUNCTIONS = {"and", "but", "or", "while", "whereas", "yet"}
 
 
+def _clause_closed_by_subject(sent: _Sentence, start: int, end: int, org_tokens: set) -> int:
+    """Where a relative clause opened at character ``start`` ends when a comma and a conjunction
+    before another organization close it: "The AfDB, which is based in Abidjan, and the World Bank
+    co-finance the programme" (both co-finance). Returns a character offset, ``end`` without one."""
+    words, starts = sent.words, sent.token_starts
+    for j in range(sent.token_at(start), min(sent.token_at(end), len(words) - 1)):
+        if words[j] == "," and words[j + 1] in _CLAUSE_CONJUNCTIONS:
+            m = j + 2
+            while m < len(words) and words[m] in _SKIP:
+                m += 1
+            if m in org_tokens:
+                return starts[j]
+    return end
+
+
 def _runs(words: list[str], first: int, cues: Cues) -> bool:
     """The verb right before the object at token ``first`` is one of ``instrument_verbs``
     ("operates the Global Response Center", "set up EC3"), after at most an article and a particle."""
@@ -678,12 +707,14 @@ def _relative_clauses(sent: _Sentence, cues: Cues, about: list | None = None) ->
     if not opened:
         return {}
     found = {}
+    org_tokens = _org_token_indexes(sent)
     bounds = [start for start, _ in opened] + [sent.seg.end + 1]
     for n, (start, org) in enumerate(opened):
         end = bounds[n + 1]
         semicolon = sent.text.find(";", start - sent.seg.start)
         if semicolon >= 0:
             end = min(end, sent.seg.start + semicolon)
+        end = _clause_closed_by_subject(sent, start, end, org_tokens)
         for fn in _own_functions(sent, cues):
             if start <= fn.start < end:
                 found[id(fn)] = (org, fn)
@@ -722,7 +753,8 @@ def _coordinated_clauses(sent: _Sentence, cues: Cues, clause_start: int = 0) -> 
             before -= 1
         while before >= 0 and words[before] in {")", "]"}:
             before -= 1      # "the International Telecommunication Union (ITU) and ..."
-        if before < 0 or before in org_tokens or _ends_name_list(sent.surfaces, before, org_tokens):
+        if before < 0 or before in org_tokens or _ends_name_list(sent.surfaces, before, org_tokens) \
+                or _closes_subject_relative(words, before, org_tokens, cues, clause_start):
             continue
         if function_starts is None:
             function_starts = {sent.token_at(f.start) for f in sent.functions}
@@ -742,6 +774,26 @@ def _coordinated_clauses(sent: _Sentence, cues: Cues, clause_start: int = 0) -> 
             joins.append(start)     # after a short opening ("and in 2023 UNODC trained ..."), its subject
     opening = _opening_phrase_end(sent, clause_start, org_tokens)
     return sorted({opening, *joins}) if opening else joins
+
+
+def _closes_subject_relative(words: list[str], j: int, org_tokens: set, cues: Cues, clause_start: int) -> bool:
+    """Token ``j`` ends a relative clause about the organization that opens the clause:
+    "The AfDB, which is based in Abidjan, and the World Bank co-finance ..." is one list of
+    subjects. After an object ("The EU funds INTERPOL, which shares data, and Europol
+    trains police") a second clause begins."""
+    for k in range(j, max(clause_start, j - 15), -1):
+        if words[k] in {";", ":"} or words[k] in cues.clause_joiners:
+            return False
+        if words[k] in cues.relative_pronouns and words[k - 1] == ",":
+            m = k - 2
+            while m >= clause_start and words[m] in {")", "]"}:
+                m -= 1
+            if m not in org_tokens:
+                return False
+            while m > clause_start and (m - 1 in org_tokens or words[m - 1] in _SKIP):
+                m -= 1
+            return m == clause_start
+    return False
 
 
 def _ends_name_list(surfaces: list[str], j: int, org_tokens: set) -> bool:
@@ -1236,6 +1288,9 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
         if word == "as" and j >= 1 and words[j - 1] in {"known", "called", "named", "renamed"}:
             j -= 2       # "the European Border and Coast Guard Agency (EBCG, also known as Frontex)"
             continue
+        if word in _COORD and j >= 1 and words[j - 1] == "," and word != "," \
+                and _closes_subject_relative(words, j - 2, org_tokens, cues, clause_start):
+            return "actor"       # "The AfDB, which is based in Abidjan, and the World Bank co-finance ..."
         if word in _COORD:
             # A comma closing an introductory phrase ("In 2020, the ITU ...", "Working with
             # ENISA, CERT-EU ...", "Together with INTERPOL's partners, Kaspersky ..."), not
@@ -1516,14 +1571,23 @@ def _find_own_functions(sent: _Sentence, cues: Cues) -> list:
         i = bisect.bisect_left(starts, f.start)
         i = i if i < len(starts) and starts[i] == f.start else None
         if kept and i is not None and i > 0 and words[i - 1] == "to" and i > 1 and words[i - 2] != "contribute" \
-                and not (kept[-1].key == _JOINT_WORK != f.key):
+                and not (kept[-1].key == _JOINT_WORK != f.key and _partnership(kept[-1], cues)):
             continue
         kept.append(f)
     return kept
 
 
-# The function whose purpose is a further activity of the same actors (see _find_own_functions).
+# The function whose purpose is a further activity of the same actors (see _find_own_functions),
+# when it names a partnership: a partner verb or one of these nouns ("signed a memorandum of
+# understanding to ..."), not "promotes international cooperation to combat cybercrime".
 _JOINT_WORK = "cooperation_diplomacy"
+_PARTNERSHIP_NOUNS = {"partnership", "partnerships", "memorandum", "mou", "agreement", "alliance"}
+
+
+def _partnership(mention, cues: Cues) -> bool:
+    words = mention.text.lower().split()
+    return any(w in cues.partner_verbs or w in _PARTNERSHIP_NOUNS for w in words)
+
 _COPULAS = {"is", "are", "was", "were", "be", "been", "being", "become", "became", "becomes", "remain", "remains"}
 # Words in -ing that are prepositions, not participles opening a clause.
 _ING_PREPOSITIONS = {"during", "according", "including", "regarding", "concerning", "following", "excluding",
