@@ -1192,6 +1192,9 @@ def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
         return "speaker"       # "Europol said the ITU trains judges": the ITU trains, Europol only says so
     if nxt < len(words) and _describes_members(words, nxt, sent.surfaces, cues):
         return "possessor"     # "EU member states", "NATO allies": the noun acts, not the organization
+    if nxt < len(words) and first > 0 and words[first - 1] in {"a", "an"} \
+            and _describes_apposed_name(sent, nxt, org_tokens):
+        return "possessor"     # "A United Nations fund, the CERF, has allocated ...": the CERF acts
     if nxt < len(words) and words[nxt] in cues.possessive:
         after = nxt + 1
         while after < len(words) and words[after] in _SKIP:
@@ -1211,6 +1214,40 @@ def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
 _LEADING_PARTICIPLES = {"led", "run", "coordinated", "organised", "organized", "hosted", "managed", "operated",
                         "driven", "initiated", "launched", "convened", "chaired", "implemented", "facilitated",
                         "mediated", "brokered", "verified", "mandated"}
+
+
+def _describes_apposed_name(sent: _Sentence, k: int, org_tokens: set) -> bool:
+    """Tokens from ``k``, right after an organization (itself after "a" or "an"), are up to three
+    lowercase words, a comma and another organization (an article between): "A United Nations
+    fund, the Central Emergency Response Fund (CERF), ...", "an EU agency, ENISA, ...". The
+    organization describes a noun that the second name names."""
+    words, surfaces = sent.words, sent.surfaces
+    j = k
+    while j < len(words) and j - k < 3 and surfaces[j].isalpha() and surfaces[j].islower():
+        j += 1
+    if j == k or j >= len(words) or words[j] != ",":
+        return False
+    j += 1
+    while j < len(words) and words[j] in _SKIP:
+        j += 1
+    return j in org_tokens
+
+
+def _after_described_noun(sent: _Sentence, j: int, org_tokens: set, clause_start: int) -> bool:
+    """The comma at ``j`` follows "a|an <organization> <lowercase words>" that opens the clause
+    (perhaps after a colon): the name after it is in apposition with the subject."""
+    words, surfaces = sent.words, sent.surfaces
+    k = j - 1
+    while k >= clause_start and j - k <= 3 and surfaces[k].isalpha() and surfaces[k].islower():
+        k -= 1
+    if k == j - 1 or k not in org_tokens:
+        return False
+    while k - 1 in org_tokens:
+        k -= 1
+    k -= 1
+    if k < clause_start or words[k] not in {"a", "an"}:
+        return False
+    return k == clause_start or words[k - 1] in {":", ",", ";", "—", "–", "-"}
 
 
 def _describes_members(words: list[str], k: int, surfaces: list[str], cues: Cues) -> bool:
@@ -1291,6 +1328,8 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
         if word in _COORD and j >= 1 and words[j - 1] == "," and word != "," \
                 and _closes_subject_relative(words, j - 2, org_tokens, cues, clause_start):
             return "actor"       # "The AfDB, which is based in Abidjan, and the World Bank co-finance ..."
+        if word == "," and _after_described_noun(sent, j, org_tokens, clause_start):
+            return "actor"       # "A United Nations fund, the CERF, has allocated ...": the subject's name
         if word in _COORD:
             # A comma closing an introductory phrase ("In 2020, the ITU ...", "Working with
             # ENISA, CERT-EU ...", "Together with INTERPOL's partners, Kaspersky ..."), not
