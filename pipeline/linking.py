@@ -126,6 +126,7 @@ class Cues:
         self.relative_pronouns = {p[0] for p in low("relative_pronouns") if len(p) == 1}
         self.instrument_verbs = frozenset(p[0] for p in low("instrument_verbs") if len(p) == 1)
         self.founding_verbs = frozenset(p[0] for p in low("founding_verbs") if len(p) == 1)
+        self.participation_verbs = frozenset(p[0] for p in low("participation_verbs") if len(p) == 1)
         self.clause_joiners = {p[0] for p in low("clause_joiners") if len(p) == 1}
         # First words of the cue phrases, as tokens: a sentence without any of them
         # cannot match the regular expression (tokens split where \b does).
@@ -331,7 +332,9 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
                 partner_lists = _partner_lists(sentences, cues)
             antecedents = antecedents + _partners(sent, partner_lists, cues)
         links += _pointed_links(antecedents, own, ANAPHORA, sent, clause_start, cues, linked, sentence_of)
-        if sent.seg.scope >= 0:
+        if sent.seg.scope >= 0 and cues.participation_verbs.isdisjoint(sent.words):
+            # "11 CSIRTs of OIC-CERT and AfricaCERT participated": those who take part in
+            # the heading's activity do not do it.
             scope = sentences[sent.seg.scope]
             method = QUESTION_METHOD if scope.seg.kind == QUESTION else HEADING_METHOD
             for org in sent.actors:
