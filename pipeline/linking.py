@@ -402,13 +402,17 @@ def _of_or_relative(sent: _Sentence, mention, cues: Cues) -> bool:
     return any(words[j] in cues.relative_pronouns or words[j] == "that" for j in range(k + 1))
 
 
+# Words between a founding verb and the body it founds: "set up its own Digital Crimes Unit".
+_FOUNDED_MODIFIERS = {"new", "its", "their", "own", "his", "her", "our"}
+
+
 def _founded_for(sent: _Sentence, own: list, cues: Cues) -> list:
     """(organization, function) pairs for a body created for a purpose: "created the
     Environmental Protection Agency (EPA) to enforce regulations", "established a
     Commission of Inquiry to investigate violations".
 
-    The organization stands right after one of ``founding_verbs`` (an article, "new"
-    or "up" between) and right before "to"; the functions from there to the end of
+    The organization stands right after one of ``founding_verbs`` (an article, "new",
+    "its" or "up" between) and right before "to" (perhaps after "in <year>"); the functions from there to the end of
     the clause (:func:`_scope_end`) are its purpose. The founder keeps whatever the
     sentence gives it.
     """
@@ -419,7 +423,7 @@ def _founded_for(sent: _Sentence, own: list, cues: Cues) -> list:
         if id(org) in actors:
             continue
         k = sent.token_at(org.start) - 1
-        while k >= 0 and (words[k] in _SKIP or words[k] == "new"):
+        while k >= 0 and (words[k] in _SKIP or words[k] in _FOUNDED_MODIFIERS):
             k -= 1
         if k > 0 and words[k] == "up":
             k -= 1
@@ -431,6 +435,8 @@ def _founded_for(sent: _Sentence, own: list, cues: Cues) -> list:
             after = close + 1 if close is not None else after
         elif after < len(words) and words[after] == ")":
             after += 1
+        if after + 2 < len(words) and words[after] == "in" and words[after + 1].isdigit():
+            after += 2       # "formed the FATF in 1989 to ..."
         if after + 1 >= len(words) or words[after] != "to":
             continue
         stop = _scope_end(sent, own, after + 1)
