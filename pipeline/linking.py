@@ -595,8 +595,8 @@ def _pointed_links(orgs: list, own: list, method: str, sent: _Sentence, clause_s
     begin = starts[clause_start] if clause_start < len(starts) else sent.seg.start
     out = []
     for fn in own:
-        if _negated(sent, begin, fn.start, cues):
-            continue
+        if _negated(sent, begin, fn.start, cues) or _passive_by(fn):
+            continue     # "The partnership is funded by Canada": what is pointed back to receives
         for org in orgs:
             out.append(_link(org, fn, method, sent, org_sentence=sentence_of(org)))
             linked.add(org.key)
