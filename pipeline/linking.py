@@ -1225,6 +1225,32 @@ _LEADING_PARTICIPLES = {"led", "run", "coordinated", "organised", "organized", "
                         "mediated", "brokered", "verified", "mandated"}
 
 
+_TIME_PREPOSITIONS = {"in", "on", "since", "during", "until", "last", "this", "early", "late"}
+_TIME_FILLERS = {"the", "of", "early", "late", "mid", "first", "second", "third", "fourth", "half", "-", "–", ".",
+                 "a", "an"}
+_TIME_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+               "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+               "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+               "the", "of", "early", "late", "mid", "year", "years", "month", "months", "week", "weeks",
+               "quarter", "spring", "summer", "autumn", "fall", "winter", "first", "second", "third", "fourth",
+               "half", "-", "–", ".", "a", "an"}
+
+
+def _time_phrase(words: list[str], start: int, end: int) -> bool:
+    """Tokens ``start`` to ``end`` (inclusive, at most eight) name a date or a period: "September",
+    "the 30th of September", "12 May 2021", "early 2020", "last year"."""
+    if end < start or end - start > 7:
+        return False
+    dated = False
+    for word in words[start:end + 1]:
+        if word.isdigit() or word[:-2].isdigit() and word[-2:] in {"st", "nd", "rd", "th"} \
+                or word in _TIME_WORDS and word not in _TIME_FILLERS:
+            dated = True
+        elif word not in _TIME_FILLERS:
+            return False
+    return dated
+
+
 def _describes_apposed_name(sent: _Sentence, k: int, org_tokens: set) -> bool:
     """Tokens from ``k``, right after an organization (itself after "a" or "an"), are up to three
     lowercase words, a comma and another organization (an article between): "A United Nations
@@ -1314,6 +1340,8 @@ def _describes_the_name_before(sent: _Sentence, first: int, last: int, org_token
 def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tokens: set) -> str:
     """The role given by the words before token ``j + 1``, walking back to the clause start."""
     words, surfaces = sent.words, sent.surfaces
+    if j >= clause_start and words[clause_start] in _TIME_PREPOSITIONS and _time_phrase(words, clause_start + 1, j):
+        return "actor"       # "In September WHO issued ...", "On 12 May 2021 the ITU ...": a date, no comma
     while j >= clause_start:
         word = words[j]
         if j in org_tokens or word in _SKIP or word in cues.possessive and (j - 1) in org_tokens:
