@@ -22,7 +22,6 @@ import bisect
 import re
 from dataclasses import dataclass, field, replace
 
-import numpy
 from spacy.tokens import Doc
 
 from pipeline.acronyms import find_definition_spans
@@ -237,9 +236,9 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
     # 6. Names only their context shows: owners and list members (pipeline.members).
     if ctx.context_lexicon is not None:
         taken = [tokens for c in chosen if (tokens := view.expand(c.start, c.end)) is not None]
-        if frames is None and _free_capitals(view, taken):
-            frames = _verb_frames(doc, view, ctx)      # only where an unknown acronym may act
-        for f in find_context_names(doc, taken, ctx.context_lexicon, is_common_word, view, frames or frozenset()):
+        known_frames = frames
+        for f in find_context_names(doc, taken, ctx.context_lexicon, is_common_word, view,
+                                    known_frames if known_frames is not None else lambda: _verb_frames(doc, view, ctx)):
             name = text[f.start:f.end]
             key = ctx.name_index.get(name_key(name)) or f"new:{name_key(name)}"
             org_for(key, name, None if key.startswith("new:") else key)
@@ -652,15 +651,6 @@ def _shouting(span, view: TokenView, lines: dict) -> bool:
     words = [k for k in range(line_start, line_end) if alpha[k] and len(texts[k]) > 1]
     lines[line_start] = answer = len(words) >= 4 and all(upper[k] for k in words)
     return answer
-
-
-def _free_capitals(view: TokenView, taken: list) -> bool:
-    """Some token in capitals (3 to 8 characters) lies outside the organizations found so far."""
-    capitals = [int(i) for i in numpy.flatnonzero(view.is_upper) if 3 <= len(view.texts[i]) <= 8]
-    if not capitals:
-        return False
-    inside = {t for start, end in taken for t in range(start, end)}
-    return any(i not in inside for i in capitals)
 
 
 def _verb_frames(doc: Doc, view: TokenView, ctx: Context) -> frozenset:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy
 from spacy.tokens import Doc
 
 from pipeline.names import name_key
@@ -70,7 +71,7 @@ class Found:
 
 def find_context_names(doc: Doc, taken: list[tuple[int, int]], lexicon: ContextLexicon,
                        common_word, view: TokenView | None = None,
-                       verb_frames: frozenset = frozenset()) -> list[Found]:
+                       verb_frames=frozenset()) -> list[Found]:
     """Owners, list members and acting acronyms of ``doc`` outside the token ranges in ``taken``.
 
     Args:
@@ -79,8 +80,9 @@ def find_context_names(doc: Doc, taken: list[tuple[int, int]], lexicon: ContextL
         common_word: ``lower -> bool``, true for common English words.
         view: the document's token view, when the caller has one.
         verb_frames: tokens where a function that opens with a lowercase verb
-            begins ("trains ...", "invest CHF 8 million"): an undefined acronym
-            right before one acts (see :func:`_acting_acronym`).
+            begins ("trains ...", "invest CHF 8 million"), or a function returning
+            them when first needed: an undefined acronym right before one acts
+            (see :func:`_acting_acronym`).
     """
     view = TokenView(doc) if view is None else view
     texts, lowers = view.texts, view.lowers
@@ -125,9 +127,16 @@ def find_context_names(doc: Doc, taken: list[tuple[int, int]], lexicon: ContextL
         for start, end in _items(view, k):
             accept(start, end, "context:list_member")
 
-    # Acting acronyms: "SECO will invest CHF 8 million".
-    for i in sorted({k for f in verb_frames for k in range(max(0, f - 3), f)}):
-        if not busy[i] and _acting_acronym(view, i, verb_frames, lexicon, common_word):
+    # Acting acronyms: "SECO will invest CHF 8 million". The frames are read only for a
+    # word in capitals that could be one (most documents have none).
+    frames = None
+    for i in numpy.flatnonzero(view.is_upper).tolist():
+        k = _acting_acronym(view, i, lexicon, common_word) if not busy[i] else None
+        if k is None:
+            continue
+        if frames is None:
+            frames = verb_frames() if callable(verb_frames) else verb_frames
+        if k in frames:
             accept(i, i + 1, "context:acronym_subject")
     return sorted(found, key=lambda f: f.start)
 
@@ -139,26 +148,28 @@ _AUXILIARY_WORDS = {"will", "would", "shall", "can", "could", "may", "has", "hav
 _CLAUSE_OPENING = {".", ",", ";", ":", "and", "the", "The", "\n", "\n\n"}
 
 
-def _acting_acronym(view: TokenView, i: int, verb_frames: frozenset, lexicon: ContextLexicon, common_word) -> bool:
-    """Token ``i`` is an undefined acronym that opens a clause and acts: capitals (3 to 8
-    letters or digits, a letter first), after the start of a clause, and followed by a
-    function that opens with a verb, directly in -s or -ed ("WACREN trains ...") or
-    after an auxiliary ("SECO will invest ...")."""
+def _acting_acronym(view: TokenView, i: int, lexicon: ContextLexicon, common_word) -> int | None:
+    """Where the verb of token ``i`` stands if ``i`` may be an undefined acronym that opens a
+    clause and acts: capitals (3 to 8 letters or digits, a letter first), after the start of a
+    clause, and followed by a lowercase verb, directly in -s or -ed ("WACREN trains ...") or
+    after an auxiliary ("SECO will invest ..."). The caller checks that a function opens there."""
     texts, n = view.texts, view.n
     word = texts[i]
-    if not (3 <= len(word) <= 8 and word[0].isalpha() and word.isalnum() and word.isupper()) \
-            or word.lower() in lexicon.non_acronyms or common_word(word.lower()) or lexicon.is_place(word):
-        return False
+    if not (3 <= len(word) <= 8 and word[0].isalpha() and word.isalnum() and word.isupper()):
+        return None
     if i > 0 and texts[i - 1].strip() and texts[i - 1] not in _CLAUSE_OPENING:
-        return False
+        return None
     if i > 0 and texts[i - 1].isupper() and texts[i - 1].isalpha() or i + 1 < n and texts[i + 1].isupper():
-        return False     # a line in capitals: "WACREN TRAINS ENGINEERS"
+        return None      # a line in capitals: "WACREN TRAINS ENGINEERS"
     k = i + 1
     while k < n and k - i <= 3 and texts[k] in _AUXILIARY_WORDS:
         k += 1
-    if k not in verb_frames or not texts[k][:1].islower():
-        return False
-    return k > i + 1 or texts[k].endswith(("s", "ed"))
+    if k >= n or not texts[k][:1].islower() or not (k > i + 1 or texts[k].endswith(("s", "ed"))):
+        return None
+    lower = word.lower()
+    if lower in lexicon.non_acronyms or common_word(lower) or lexicon.is_place(word):
+        return None
+    return k
 
 
 def _capital(text: str) -> bool:
