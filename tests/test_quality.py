@@ -37,7 +37,7 @@ def test_devset_floors(devset_dataset):
     score = score_dataset(devset_dataset, DATA / "devset" / "gold")
     assert score.orgs.f1 >= 0.92, score.line()
     assert score.links.f1 >= 0.75, score.line()
-    assert score.links.precision >= 0.80, score.line()
+    assert score.links.precision >= 0.83, score.line()
     # Passage 14 names two agencies called "National Cyber Security Centre" (NCSC NZ and
     # NCSC UK): two organizations, each with a qualified name, neither split nor merged.
     assert not score.splits and not score.merges, (score.splits, score.merges)
@@ -66,5 +66,5 @@ def test_heldout_floors(tmp_path):
     assert main(["run", "--raw", str(raw), "--out", str(out), "--rules", str(RULES)]) in (0, 1)
     score = score_dataset(out, DATA / "heldout" / "gold")
     assert score.orgs.f1 >= 0.84, score.line()
-    assert score.links.f1 >= 0.56 and score.links.precision >= 0.62, score.line()
+    assert score.links.f1 >= 0.57 and score.links.precision >= 0.63, score.line()
     assert not score.splits and not score.merges, (score.splits, score.merges)
