@@ -332,14 +332,15 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
                 partner_lists = _partner_lists(sentences, cues)
             antecedents = antecedents + _partners(sent, partner_lists, cues)
         links += _pointed_links(antecedents, own, ANAPHORA, sent, clause_start, cues, linked, sentence_of)
-        if sent.seg.scope >= 0 and cues.participation_verbs.isdisjoint(sent.words):
-            # "11 CSIRTs of OIC-CERT and AfricaCERT participated": those who take part in
-            # the heading's activity do not do it.
+        if sent.seg.scope >= 0:
             scope = sentences[sent.seg.scope]
             method = QUESTION_METHOD if scope.seg.kind == QUESTION else HEADING_METHOD
+            takes_part = not cues.participation_verbs.isdisjoint(sent.words)
             for org in sent.actors:
                 if org.key in linked or own:
                     continue     # its own sentence names functions (even denied ones): the heading's are not its
+                if takes_part and _takes_part(sent, org, cues):
+                    continue     # "11 CSIRTs of OIC-CERT and AfricaCERT participated": they take part only
                 for fn in scope.functions:
                     links.append(_link(org, fn, method, sent, org_sentence=sentence_of(org)))
     return _unique(links)
@@ -388,6 +389,24 @@ def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set, joins: 
             out.append(_link(org, fn, SENTENCE, sent))
             linked.add(org.key)
     return out
+
+
+def _takes_part(sent: _Sentence, org, cues: Cues) -> bool:
+    """The organization is the subject of a participation verb a few words after it ("teams from
+    OIC-CERT and AfricaCERT participated") or its agent ("attended by ECOWAS"); not the host
+    of an event others attend ("UNODC hosted the event, which was attended by prosecutors")."""
+    words = sent.words
+    first, last = sent.token_at(org.start), sent.token_at(org.end)
+    if first >= 2 and words[first - 1] in _SKIP | {"by"} and words[first - 2] in cues.participation_verbs:
+        return True
+    if first >= 3 and words[first - 1] in _SKIP and words[first - 2] == "by" and words[first - 3] in cues.participation_verbs:
+        return True
+    for k in range(last, min(len(words), last + 8)):
+        if words[k] in cues.participation_verbs:
+            return True
+        if words[k] in {",", ";", ":", "which", "that", "who"}:
+            return False
+    return False
 
 
 def _of_or_relative(sent: _Sentence, mention, cues: Cues) -> bool:
@@ -595,7 +614,7 @@ def _pointed_links(orgs: list, own: list, method: str, sent: _Sentence, clause_s
     begin = starts[clause_start] if clause_start < len(starts) else sent.seg.start
     out = []
     for fn in own:
-        if _negated(sent, begin, fn.start, cues) or _passive_by(fn):
+        if _negated(sent, begin, fn.start, cues) or fn.text[-3:].lower() == " by":
             continue     # "The partnership is funded by Canada": what is pointed back to receives
         for org in orgs:
             out.append(_link(org, fn, method, sent, org_sentence=sentence_of(org)))
@@ -762,7 +781,7 @@ def _coordinated_clauses(sent: _Sentence, cues: Cues, clause_start: int = 0) -> 
             before -= 1
         while before >= 0 and words[before] in {")", "]"}:
             before -= 1      # "the International Telecommunication Union (ITU) and ..."
-        if before < 0 or before in org_tokens or _ends_name_list(sent.surfaces, before, org_tokens) \
+        if before < 0 or before in org_tokens or _ends_name_list(sent.surfaces, before, org_tokens, clause_start) \
                 or _closes_subject_relative(words, before, org_tokens, cues, clause_start):
             continue
         if function_starts is None:
@@ -805,13 +824,19 @@ def _closes_subject_relative(words: list[str], j: int, org_tokens: set, cues: Cu
     return False
 
 
-def _ends_name_list(surfaces: list[str], j: int, org_tokens: set) -> bool:
-    """Token ``j`` ends a run of capitalized words and commas that goes back to an organization:
-    "the GFCE, Africa Hub, and the ACBF have inked ..." is one list of subjects, not two clauses."""
+def _ends_name_list(surfaces: list[str], j: int, org_tokens: set, clause_start: int) -> bool:
+    """Token ``j`` ends a run of capitalized words and commas that goes back, through a comma, to
+    an organization opening the clause: "the GFCE, Africa Hub, and the ACBF have inked ..." is
+    one list of subjects, not two clauses ("The EU funds UNICEF Kenya, and the World Bank ..."
+    is two)."""
     saw_name = False
-    for k in range(j, max(-1, j - 8), -1):
+    for k in range(j, max(clause_start - 1, j - 8), -1):
         if k in org_tokens:
-            return saw_name
+            if not saw_name or surfaces[k + 1] not in {",", "(", ")"}:
+                return False
+            while k > clause_start and (k - 1 in org_tokens or surfaces[k - 1].lower() in _SKIP):
+                k -= 1
+            return k == clause_start or surfaces[k - 1] == ","      # "In a move ..., the GFCE, Africa Hub, and"
         if surfaces[k] in {",", "(", ")"}:
             continue
         if not surfaces[k][:1].isupper():
@@ -1202,7 +1227,7 @@ def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
     if nxt < len(words) and _describes_members(words, nxt, sent.surfaces, cues):
         return "possessor"     # "EU member states", "NATO allies": the noun acts, not the organization
     if nxt < len(words) and first > 0 and words[first - 1] in {"a", "an"} \
-            and _describes_apposed_name(sent, nxt, org_tokens):
+            and _describes_apposed_name(sent, nxt, org_tokens, cues):
         return "possessor"     # "A United Nations fund, the CERF, has allocated ...": the CERF acts
     if nxt < len(words) and words[nxt] in cues.possessive:
         after = nxt + 1
@@ -1251,7 +1276,7 @@ def _time_phrase(words: list[str], start: int, end: int) -> bool:
     return dated
 
 
-def _describes_apposed_name(sent: _Sentence, k: int, org_tokens: set) -> bool:
+def _describes_apposed_name(sent: _Sentence, k: int, org_tokens: set, cues: Cues) -> bool:
     """Tokens from ``k``, right after an organization (itself after "a" or "an"), are up to three
     lowercase words, a comma and another organization (an article between): "A United Nations
     fund, the Central Emergency Response Fund (CERF), ...", "an EU agency, ENISA, ...". The
@@ -1260,12 +1285,21 @@ def _describes_apposed_name(sent: _Sentence, k: int, org_tokens: set) -> bool:
     j = k
     while j < len(words) and j - k < 3 and surfaces[j].isalpha() and surfaces[j].islower():
         j += 1
-    if j == k or j >= len(words) or words[j] != ",":
-        return False
+    if j == k or j >= len(words) or words[j] != "," or _singular(words[j - 1]) not in _APPOSED_KINDS | cues.kind_heads:
+        return False     # "an EBRD loan, the IFC and commercial banks" is a list of funders
     j += 1
     while j < len(words) and words[j] in _SKIP:
         j += 1
-    return j in org_tokens
+    if j not in org_tokens:
+        return False
+    while j < len(words) and (j in org_tokens or words[j] in {"(", ")"}):
+        j += 1
+    return j < len(words) and words[j] == ","     # "A UN fund, the CERF, ..."
+
+
+# Nouns for a body that an organization's name may describe: "A United Nations fund, the CERF, ...".
+_APPOSED_KINDS = {"fund", "programme", "program", "initiative", "mission", "network", "forum", "facility", "entity",
+                  "panel", "organization", "organisation", "agency", "body", "institution", "office", "platform"}
 
 
 def _after_described_noun(sent: _Sentence, j: int, org_tokens: set, clause_start: int) -> bool:
@@ -1275,7 +1309,7 @@ def _after_described_noun(sent: _Sentence, j: int, org_tokens: set, clause_start
     k = j - 1
     while k >= clause_start and j - k <= 3 and surfaces[k].isalpha() and surfaces[k].islower():
         k -= 1
-    if k == j - 1 or k not in org_tokens:
+    if k == j - 1 or k not in org_tokens or _singular(words[j - 1]) not in _APPOSED_KINDS:
         return False
     while k - 1 in org_tokens:
         k -= 1
@@ -1382,8 +1416,10 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
             return "actor"       # "(for example, the GGE and the OEWG)" introduces examples, not receivers
         marker = _example_marker(words, j, cues)
         if marker == 1 and word in _INCLUDE_VERBS and j - clause_start <= 7 \
-                and not any(clause_start <= k < j for k in org_tokens):
+                and not any(clause_start <= k < j for k in org_tokens) \
+                and not any(w.endswith("ed") for w in words[clause_start + 1:j]):
             return "actor"       # "Other donors supporting the programme include the GCF": the subject's list
+            #                      ("Agencies funded through the trust fund include UNDP" receive)
         if marker:
             return _role_of_examples(sent, j - marker, clause_start, cues, org_tokens)
         if word in {"at", "from"} and j >= 1 and _singular(words[j - 1]) in cues.staff_nouns:
@@ -1559,12 +1595,19 @@ def _participle_after_function(sent: _Sentence, j: int) -> bool:
     sentence's function ("The workshop organised by the ITU trained officials") it acts."""
     words, surfaces, starts = sent.words, sent.surfaces, sent.token_starts
     k = j - 1
-    if k < 1 or not words[k].endswith("ed") or words[k] in _LEADING_PARTICIPLES or words[k] in _AGENT_PARTICIPLES \
-            or not surfaces[k - 1].isalpha() or not surfaces[k - 1].islower():
+    if k < 1 or not words[k].endswith("ed") or not surfaces[k - 1].isalpha():
         return False
-    if any(f.start <= starts[k - 1] < f.end or f.start <= starts[k] < f.end for f in sent.functions):
-        return False     # "an investigation led by the NCA", "training funded by the EU": its agent does it
-    return any(f.end <= starts[k - 1] for f in sent.functions)
+    if any(f.start <= starts[k] < f.end for f in sent.functions):
+        return False     # "training funded by the EU": the participle is the function
+    holding = [f for f in sent.functions if f.start <= starts[k - 1] < f.end]
+    if not holding and not surfaces[k - 1].islower():
+        return False
+    if holding:
+        # "an investigation led by the NCA": the noun is the activity and its agent does it;
+        # "finances local NGOs selected by UNHCR": the noun is the object of the function.
+        return all(f.start < starts[k - 1] and f.text.split()[0].lower().endswith(("s", "ed", "ing"))
+                   for f in holding)      # a verb and its object, not "incident response organised by"
+    return words[k] not in _AGENT_PARTICIPLES and words[k] not in _LEADING_PARTICIPLES and any(f.end <= starts[k - 1] for f in sent.functions)
 
 
 # Participles whose agent takes part in the activity they describe: "projects implemented by UNDP".

@@ -206,12 +206,16 @@ def _after_short_clause(view: TokenView, k: int) -> int | None:
             while j < view.n and texts[j] in (",", ":"):
                 j += 1
             return j
-        if not (view.is_alpha[j] and texts[j].islower()) or lowers[j] in _RELATIVES:
-            return None      # "agencies that include gender units": what they contain, no list of them
+        if not (view.is_alpha[j] and texts[j].islower()) or lowers[j] in _RELATIVES or lowers[j] in _NOT_A_LIST \
+                or lowers[j].endswith("ed"):
+            return None      # "agencies that include", "should include", "funded through ... include": no list of them
     return None
 
 
 _RELATIVES = {"that", "which", "who", "whose"}
+# Words that make "include" say what something should contain, not who is in a list.
+_NOT_A_LIST = {"to", "should", "must", "may", "might", "can", "could", "will", "would", "shall", "often", "also",
+               "now", "are", "is", "were", "was", "be", "been", "always", "usually", "generally", "typically"}
 
 
 def _items(view: TokenView, k: int):
