@@ -236,9 +236,8 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
     # 6. Names only their context shows: owners and list members (pipeline.members).
     if ctx.context_lexicon is not None:
         taken = [tokens for c in chosen if (tokens := view.expand(c.start, c.end)) is not None]
-        known_frames = frames
-        for f in find_context_names(doc, taken, ctx.context_lexicon, is_common_word, view,
-                                    known_frames if known_frames is not None else lambda: _verb_frames(doc, view, ctx)):
+        verb_frames = frames if frames is not None else (lambda: _verb_frames(doc, view, ctx))
+        for f in find_context_names(doc, taken, ctx.context_lexicon, is_common_word, view, verb_frames):
             name = text[f.start:f.end]
             key = ctx.name_index.get(name_key(name)) or f"new:{name_key(name)}"
             org_for(key, name, None if key.startswith("new:") else key)

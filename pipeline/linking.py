@@ -397,9 +397,10 @@ def _takes_part(sent: _Sentence, org, cues: Cues) -> bool:
     of an event others attend ("UNODC hosted the event, which was attended by prosecutors")."""
     words = sent.words
     first, last = sent.token_at(org.start), sent.token_at(org.end)
-    if first >= 2 and words[first - 1] in _SKIP | {"by"} and words[first - 2] in cues.participation_verbs:
-        return True
-    if first >= 3 and words[first - 1] in _SKIP and words[first - 2] == "by" and words[first - 3] in cues.participation_verbs:
+    k = first - 1
+    while k >= 0 and words[k] in _SKIP:
+        k -= 1
+    if k >= 1 and words[k] == "by" and words[k - 1] in cues.participation_verbs:
         return True
     for k in range(last, min(len(words), last + 8)):
         if words[k] in cues.participation_verbs:
@@ -431,9 +432,9 @@ def _founded_for(sent: _Sentence, own: list, cues: Cues) -> list:
     Commission of Inquiry to investigate violations".
 
     The organization stands right after one of ``founding_verbs`` (an article, "new",
-    "its" or "up" between) and right before "to" (perhaps after "in <year>"); the functions from there to the end of
-    the clause (:func:`_scope_end`) are its purpose. The founder keeps whatever the
-    sentence gives it.
+    "its" or "up" between) and right before "to" (perhaps after "in <year>"); the
+    functions from there to the end of the clause (:func:`_scope_end`) are its purpose.
+    The founder keeps whatever the sentence gives it.
     """
     words, starts = sent.words, sent.token_starts
     actors = {id(m) for m in sent.actors}
@@ -1256,9 +1257,8 @@ _TIME_FILLERS = {"the", "of", "early", "late", "mid", "first", "second", "third"
 _TIME_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
                "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
                "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-               "the", "of", "early", "late", "mid", "year", "years", "month", "months", "week", "weeks",
-               "quarter", "spring", "summer", "autumn", "fall", "winter", "first", "second", "third", "fourth",
-               "half", "-", "–", ".", "a", "an"}
+               "year", "years", "month", "months", "week", "weeks", "quarter", "spring", "summer", "autumn",
+               "fall", "winter"}
 
 
 def _time_phrase(words: list[str], start: int, end: int) -> bool:
@@ -1268,8 +1268,7 @@ def _time_phrase(words: list[str], start: int, end: int) -> bool:
         return False
     dated = False
     for word in words[start:end + 1]:
-        if word.isdigit() or word[:-2].isdigit() and word[-2:] in {"st", "nd", "rd", "th"} \
-                or word in _TIME_WORDS and word not in _TIME_FILLERS:
+        if word.isdigit() or word[:-2].isdigit() and word[-2:] in {"st", "nd", "rd", "th"} or word in _TIME_WORDS:
             dated = True
         elif word not in _TIME_FILLERS:
             return False
@@ -1607,7 +1606,9 @@ def _participle_after_function(sent: _Sentence, j: int) -> bool:
         # "finances local NGOs selected by UNHCR": the noun is the object of the function.
         return all(f.start < starts[k - 1] and f.text.split()[0].lower().endswith(("s", "ed", "ing"))
                    for f in holding)      # a verb and its object, not "incident response organised by"
-    return words[k] not in _AGENT_PARTICIPLES and words[k] not in _LEADING_PARTICIPLES and any(f.end <= starts[k - 1] for f in sent.functions)
+    if words[k] in _AGENT_PARTICIPLES or words[k] in _LEADING_PARTICIPLES:
+        return False     # "an operation led by Europol": its agent runs the activity
+    return any(f.end <= starts[k - 1] for f in sent.functions)
 
 
 # Participles whose agent takes part in the activity they describe: "projects implemented by UNDP".
@@ -1728,6 +1729,7 @@ _PARTNERSHIP_NOUNS = {"partnership", "partnerships", "memorandum", "mou", "agree
 def _partnership(mention, cues: Cues) -> bool:
     words = mention.text.lower().split()
     return any(w in cues.partner_verbs or w in _PARTNERSHIP_NOUNS for w in words)
+
 
 _COPULAS = {"is", "are", "was", "were", "be", "been", "being", "become", "became", "becomes", "remain", "remains"}
 # Words in -ing that are prepositions, not participles opening a clause.
