@@ -94,8 +94,8 @@ bench-parts: $(VENV)/.installed ## benchmark: where the per-document time goes, 
 	$(PY) -m pipeline.bench.parts --mb $(or $(BENCH_MB),5) --raw $(RAW) --rules $(RULES)
 .PHONY: bench-parts
 
-test: $(VENV)/.installed browser ## run the whole test suite
-	$(PY) -m pytest -q
+test: $(VENV)/.installed browser ## run the whole test suite (one test process per core)
+	$(PY) -m pytest -q -n auto
 .PHONY: test
 
 check-rules: $(VENV)/.installed ## validate every rule file (file:line: problem; fix)

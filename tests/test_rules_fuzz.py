@@ -176,7 +176,7 @@ def test_any_content_gives_rule_errors_only(name, rules_dir, parse_once, monkeyp
     target = rules_dir / name
     original = (RULES / name).read_text(encoding="utf-8")
 
-    @settings(max_examples=8 * SCALE, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @settings(max_examples=5 * SCALE, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     @given(rule_file_contents(original))
     def fuzz(content):
         if isinstance(content, bytes):
@@ -412,7 +412,7 @@ def test_libyaml_never_accepts_what_the_pure_python_loader_refuses(hostile):
     _check_fast_equals_slow(hostile)
 
 
-@settings(max_examples=150 * SCALE, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@settings(max_examples=80 * SCALE, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(st.one_of(rule_file_contents((RULES / "org_patterns.yml").read_text(encoding="utf-8")),
                  rule_file_contents((RULES / "org_shapes.yml").read_text(encoding="utf-8"))))
 def test_libyaml_and_pure_python_agree_on_random_yaml(content):
