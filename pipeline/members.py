@@ -47,7 +47,7 @@ class ContextLexicon:
     @classmethod
     def from_rules(cls, shapes: dict, places: dict) -> "ContextLexicon":
         place_names = [n for names in (places.get("countries") or {}).values() for n in names]
-        place_names += list(places.get("regions") or ())
+        place_names += [*(places.get("regions") or ()), *(places.get("subdivisions") or ())]
         return cls(
             kinds=frozenset(str(w).lower() for w in shapes.get("list_kinds", ())),
             openers=tuple(tuple(str(o).lower().split()) for o in shapes.get("list_openers", ())),

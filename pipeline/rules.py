@@ -40,7 +40,7 @@ SHAPE_KEYS = {
     "head_words", "head_types", "connectors", "name_initial_stopwords", "generic_modifiers", "place_modifiers",
     "generic_phrases", "non_org_heads", "non_org_names", "non_org_acronyms", "organ_names", "list_kinds", "list_openers", "examples",
 }
-PLACE_KEYS = {"countries", "regions", "examples"}
+PLACE_KEYS = {"countries", "regions", "subdivisions", "examples"}
 COUNTRY_RE = re.compile(r"[A-Z]{2}")       # an organization's country: an ISO 3166-1 code that places.yml lists
 # Linking lists compared token by token: a phrase there would never match.
 ONE_WORD_KEYS = {"actor_openers", "receiver_prepositions", "possessive_markers", "anaphor_heads", "partner_verbs",

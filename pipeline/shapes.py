@@ -44,12 +44,16 @@ class ShapeLexicon:
     non_org_heads: frozenset
     non_org_names: frozenset
     organs: tuple = ()          # lowercase word tuples of ``organ_names``, longest first
+    places: frozenset = frozenset()   # name keys of the countries and regions of ``rules/places.yml``
     # head_of() answers by word: asked for every capitalized token, it would redo the same suffix tests.
     _heads_of: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def from_rules(cls, shapes: dict) -> "ShapeLexicon":
+    def from_rules(cls, shapes: dict, places: dict | None = None) -> "ShapeLexicon":
         low = lambda key: frozenset(str(w).lower() for w in shapes.get(key, ()))  # noqa: E731
+        places = places or {}
+        place_names = [n for names in (places.get("countries") or {}).values() for n in names]
+        place_names += [*(places.get("regions") or ()), *(places.get("subdivisions") or ())]
         return cls(
             heads=low("head_words"),
             head_types={str(k).lower(): v for k, v in (shapes.get("head_types") or {}).items()},
@@ -63,6 +67,7 @@ class ShapeLexicon:
                                                             *shapes.get("organ_names", ()))),
             organs=tuple(sorted({tuple(str(p).lower().split()) for p in shapes.get("organ_names", ())},
                                 key=len, reverse=True)),
+            places=frozenset(name_key(n) for n in place_names),
         )
 
     def organ_at(self, lowers: list, k: int) -> int:
@@ -291,12 +296,29 @@ def _name_in_run(view: TokenView, caps: list[bool], run_start: int, run_end: int
         stop = m
         while stop <= run_end and caps[stop]:
             stop += 1
+        if _where_or_when(view, word, m, stop, lexicon):
+            break    # "Keio University in Japan", "the Security Council on Tuesday": not part of the name
         if word in ("and", "&") and any(lexicon.head_of(texts[x]) for x in range(m, stop)) and \
                 not any(lexicon.head_of(texts[x]) for x in range(first + 1, end)):
             pass  # "Forum of Incident Response and Security Teams": the head closes the complement
         in_complement = in_complement or word in ("of", "for", "on", "against", "in", "-")
         end = k = stop
     return _check(view, caps, start, end, first, lexicon), end
+
+
+_DATE_WORDS = frozenset({"january", "february", "march", "april", "may", "june", "july", "august", "september",
+                         "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+                         "sep", "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday",
+                         "friday", "saturday", "sunday"})
+
+
+def _where_or_when(view: TokenView, connector: str, start: int, end: int, lexicon: ShapeLexicon) -> bool:
+    """The complement ``connector`` + tokens ``start``..``end`` says where or when, not which body:
+    "on Tuesday", "on Oct. 3", "in Japan". "Commission on Human Rights" and "Center of Excellence in
+    Malaria Research" keep their complements, and so does "of" ("Ministry of Health of Kenya")."""
+    if connector == "on":
+        return view.lowers[start].rstrip(".") in _DATE_WORDS
+    return connector == "in" and name_key(view.span_text(start, end)) in lexicon.places
 
 
 def _check(view: TokenView, caps: list[bool], start: int, end: int, first: int, lexicon: ShapeLexicon) -> Span | None:
