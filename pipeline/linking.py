@@ -332,6 +332,13 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
                 partner_lists = _partner_lists(sentences, cues)
             antecedents = antecedents + _partners(sent, partner_lists, cues)
         links += _pointed_links(antecedents, own, ANAPHORA, sent, clause_start, cues, linked, sentence_of)
+        if own and not sent.actors and not antecedents:
+            # "Cooperation between the ITU and the World Bank has grown": with nobody else acting,
+            # the parties an activity is between do it. ("ENISA ensures information flow between
+            # A and B": ENISA acts, and A and B only take part.)
+            for org, fn in _between_parties(sent, own):
+                links.append(_link(org, fn, SENTENCE, sent))
+                linked.add(org.key)
         if sent.seg.scope >= 0:
             scope = sentences[sent.seg.scope]
             method = QUESTION_METHOD if scope.seg.kind == QUESTION else HEADING_METHOD
@@ -389,6 +396,33 @@ def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set, joins: 
             out.append(_link(org, fn, SENTENCE, sent))
             linked.add(org.key)
     return out
+
+
+def _between_parties(sent: _Sentence, own: list) -> list:
+    """(organization, function) pairs for the organizations an activity is "between" or "among":
+    the names listed right after the word ("between A and B", "among A, B and C", "between
+    the ITU and member states"); the list ends where anything but a name, an article, a comma
+    or "and" comes."""
+    words, starts = sent.words, sent.token_starts
+    found = []
+    for fn in own:
+        k = sent.token_at(fn.end)
+        if words[k - 1:k] in (["between"], ["among"]):
+            first = k
+        elif words[k:k + 1] in (["between"], ["among"]):
+            first = k + 1
+        else:
+            continue
+        if first >= len(words):
+            continue
+        for org in sent.orgs:
+            if org.start < starts[first]:
+                continue
+            if any(w not in _SKIP and w not in _COORD for w in words[first:sent.token_at(org.start)]):
+                break
+            found.append((org, fn))
+            first = sent.token_at(org.end)
+    return found
 
 
 def _takes_part(sent: _Sentence, org, cues: Cues) -> bool:

@@ -133,7 +133,19 @@ def blank_english() -> Language:
     nlp.vocab.lex_attr_getters[NORM] = token_norm
     for lexeme in nlp.vocab:
         lexeme.norm_ = token_norm(lexeme.orth_)
+    for word in _PREFIXED_WORDS:
+        for written in (word, word.capitalize()):
+            nlp.tokenizer.add_special_case(written, [{ORTH: written, NORM: token_norm(word.replace("-", ""))}])
     return nlp
+
+
+# British and UN usage hyphenates these words ("co-operation", "co-ordinate"). spaCy splits
+# a hyphen between letters, so "co-operation between" was three tokens that no pattern for
+# "cooperation between" matched. Kept whole, they carry the norm of the unhyphenated word.
+_PREFIXED_WORDS = tuple(f"co-{stem}{ending}" for stem, endings in (
+    ("operat", ("e", "es", "ed", "ing", "ion", "ions", "ive", "ively", "ives")),
+    ("ordinat", ("e", "es", "ed", "ing", "ion", "or", "ors")),
+) for ending in endings)
 
 
 @dataclass(frozen=True)

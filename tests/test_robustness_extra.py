@@ -71,7 +71,20 @@ def test_the_tokenizer_splits_like_spacy_and_long_punctuation_runs_do_not_hang(w
 
     ours, stock = blank_english(), spacy.blank("en")
     for text in ["(((ITU))) ... e.g. the U.S. 5km $5 it's \"x\" [y] end.", "=" * 600, "." * 600 + " end",
-                 "CERT-EU's (CSIRTs), ENISA’s; co-operation!?", "(" * 300 + "ITU" + ")" * 300]:
+                 "CERT-EU's (CSIRTs), ENISA’s; cyber-security!?", "(" * 300 + "ITU" + ")" * 300]:
         assert [t.text for t in ours.make_doc(text)] == [t.text for t in stock.make_doc(text)], text[:40]
     doc = ours.make_doc("(" * 20_000 + "ITU" + ")" * 20_000)
     assert [t.text for t in doc][20_000] == "ITU" and len(doc) == 40_001
+
+
+def test_hyphenated_co_words_are_one_token_with_the_norm_of_the_plain_word():
+    """"co-operation between" is found by the phrase "cooperation between"; other hyphens split as before."""
+    from pipeline.nlp import blank_english
+
+    nlp = blank_english()
+    doc = nlp.make_doc("(Co-operation), co-ordinated and co-operates; cooperation, co-pilot.")
+    assert [t.text for t in doc] == ["(", "Co-operation", ")", ",", "co-ordinated", "and", "co-operates", ";",
+                                     "cooperation", ",", "co", "-", "pilot", "."]
+    assert doc[1].norm_ == doc[8].norm_ == "cooperation"
+    assert doc[4].norm_ == nlp.make_doc("coordinated")[0].norm_
+    assert doc[6].norm_ == nlp.make_doc("cooperates")[0].norm_
