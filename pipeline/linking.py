@@ -126,6 +126,12 @@ class Cues:
         self.relative_pronouns = {p[0] for p in low("relative_pronouns") if len(p) == 1}
         self.instrument_verbs = frozenset(p[0] for p in low("instrument_verbs") if len(p) == 1)
         self.founding_verbs = frozenset(p[0] for p in low("founding_verbs") if len(p) == 1)
+        # The word that must follow the organization after each verb that hands it an activity.
+        self.handing_verbs = {p[0]: word for key, word in (("founding_verbs", "to"), ("praise_verbs", "for"),
+                                                           ("assigning_verbs", "with"))
+                              for p in low(key) if len(p) == 1}
+        self.credit_verbs = frozenset(p[0] for key in ("praise_verbs", "assigning_verbs") for p in low(key)
+                                      if len(p) == 1)
         self.participation_verbs = frozenset(p[0] for p in low("participation_verbs") if len(p) == 1)
         self.clause_joiners = {p[0] for p in low("clause_joiners") if len(p) == 1}
         # First words of the cue phrases, as tokens: a sentence without any of them
@@ -363,6 +369,7 @@ def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set, joins: 
         clauses.update(_object_clauses(sent, cues, joins))
     agent_of = _passive_agents(sent, own, joins, cues)
     receives = not cues.receiving_verbs.isdisjoint(sent.words)     # read once: most sentences have no such verb
+    founded, credited = _founded_for(sent, own, cues) if own and len(sent.orgs) > len(sent.actors) else ([], ())
     owner = _owners(sent, own, cues, owners or {}) if own else {}
     for key in [key for key in clauses if key in owner]:
         del clauses[key]     # "INTERPOL, which cited a WHO report": the report stays the WHO's
@@ -383,13 +390,14 @@ def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set, joins: 
                 continue     # "UNEP produces reports consistent with the goal of the UNFCCC"
             if id(fn) in clauses:
                 continue     # the relative clause's own organization does it (below)
+            if id(fn) in credited:
+                continue     # "The Ministry applauded the GPE for approving a grant": the GPE's (below)
             if org.end <= fn.start and _negated(sent, org.end, fn.start, cues):
                 continue     # "member states have not ratified the convention"
             if receives and org.end <= fn.start and _receives(sent, org, fn, cues):
                 continue     # "ASEAN received funding from the World Bank": ASEAN is funded
             out.append(_link(org, fn, SENTENCE, sent))
             linked.add(org.key)
-    founded = _founded_for(sent, own, cues) if own and len(sent.orgs) > len(sent.actors) else []
     for org, fn in list(clauses.values()) + [(org, fn) for fn in own if (org := owner.get(id(fn))) is not None] \
             + founded:
         if not _negated(sent, org.end, fn.start, cues):
@@ -460,19 +468,22 @@ def _of_or_relative(sent: _Sentence, mention, cues: Cues) -> bool:
 _FOUNDED_MODIFIERS = {"new", "its", "their", "own", "his", "her", "our"}
 
 
-def _founded_for(sent: _Sentence, own: list, cues: Cues) -> list:
-    """(organization, function) pairs for a body created for a purpose: "created the
-    Environmental Protection Agency (EPA) to enforce regulations", "established a
-    Commission of Inquiry to investigate violations".
+def _founded_for(sent: _Sentence, own: list, cues: Cues) -> tuple[list, set]:
+    """(organization, function) pairs for a body created, praised or tasked for an activity:
+    "created the Environmental Protection Agency (EPA) to enforce regulations", "established a
+    Commission of Inquiry to investigate violations", "applauded the Global Partnership for
+    Education for approving a grant", "tasked UNHCR with authoring the compact".
 
     The organization stands right after one of ``founding_verbs`` (an article, "new",
-    "its" or "up" between) and right before "to" (perhaps after "in <year>"); the
-    functions from there to the end of the clause (:func:`_scope_end`) are its purpose.
-    The founder keeps whatever the sentence gives it.
+    "its" or "up" between) and right before "to" (perhaps after "in <year>"), or after one of
+    ``praise_verbs`` and before "for", or after one of ``assigning_verbs`` and before "with";
+    the functions from there to the end of the clause (:func:`_scope_end`) are its own.
+    The founder keeps whatever the sentence gives it; who praises or tasks does not do what
+    it praises or tasks: the ids of those functions are the second value.
     """
     words, starts = sent.words, sent.token_starts
     actors = {id(m) for m in sent.actors}
-    found = []
+    found, credited = [], set()
     for org in sent.orgs:
         if id(org) in actors:
             continue
@@ -481,7 +492,8 @@ def _founded_for(sent: _Sentence, own: list, cues: Cues) -> list:
             k -= 1
         if k > 0 and words[k] == "up":
             k -= 1
-        if k < 0 or words[k] not in cues.founding_verbs:
+        connector = cues.handing_verbs.get(words[k]) if k >= 0 else None
+        if connector is None:
             continue
         after = sent.token_at(org.end)
         if after < len(words) and words[after] == "(":
@@ -491,11 +503,14 @@ def _founded_for(sent: _Sentence, own: list, cues: Cues) -> list:
             after += 1
         if after + 2 < len(words) and words[after] == "in" and words[after + 1].isdigit():
             after += 2       # "formed the FATF in 1989 to ..."
-        if after + 1 >= len(words) or words[after] != "to":
+        if after + 1 >= len(words) or words[after] != connector:
             continue
         stop = _scope_end(sent, own, after + 1)
-        found += [(org, fn) for fn in own if starts[after + 1] <= fn.start < stop]
-    return found
+        purpose = [fn for fn in own if starts[after + 1] <= fn.start < stop]
+        found += [(org, fn) for fn in purpose]
+        if words[k] in cues.credit_verbs:
+            credited.update(id(fn) for fn in purpose)
+    return found, credited
 
 
 def _owners(sent: _Sentence, own: list, cues: Cues, owners: dict) -> dict:

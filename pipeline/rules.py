@@ -53,7 +53,8 @@ LINKING_KEYS = {
     "anaphors", "anaphor_heads", "singular_anaphors", "definite_heads", "example_openers", "example_markers",
     "partner_verbs", "partner_nouns", "participant_nouns", "staff_nouns", "member_nouns", "kind_heads",
     "activity_nouns", "relative_pronouns", "instrument_verbs", "clause_joiners", "lead_in_pronouns", "reporting_verbs", "training_verbs",
-    "receiving_verbs", "question_markers", "answer_markers", "lead_adverbials", "founding_verbs", "participation_verbs", "examples",
+    "receiving_verbs", "question_markers", "answer_markers", "lead_adverbials", "founding_verbs", "praise_verbs",
+    "assigning_verbs", "participation_verbs", "examples",
 }
 
 
