@@ -126,10 +126,13 @@ class Cues:
         self.relative_pronouns = {p[0] for p in low("relative_pronouns") if len(p) == 1}
         self.instrument_verbs = frozenset(p[0] for p in low("instrument_verbs") if len(p) == 1)
         self.founding_verbs = frozenset(p[0] for p in low("founding_verbs") if len(p) == 1)
-        # The word that must follow the organization after each verb that hands it an activity.
-        self.handing_verbs = {p[0]: word for key, word in (("founding_verbs", "to"), ("praise_verbs", "for"),
-                                                           ("assigning_verbs", "with"))
-                              for p in low(key) if len(p) == 1}
+        # The words that may follow the organization after each verb that hands it an activity
+        # ("tasked the FSB to review" and "tasked the FSB with reviewing").
+        self.handing_verbs: dict[str, set] = {}
+        for key, word in (("founding_verbs", "to"), ("praise_verbs", "for"), ("assigning_verbs", "with")):
+            for p in low(key):
+                if len(p) == 1:
+                    self.handing_verbs.setdefault(p[0], set()).add(word)
         self.credit_verbs = frozenset(p[0] for key in ("praise_verbs", "assigning_verbs") for p in low(key)
                                       if len(p) == 1)
         self.participation_verbs = frozenset(p[0] for p in low("participation_verbs") if len(p) == 1)
@@ -492,8 +495,8 @@ def _founded_for(sent: _Sentence, own: list, cues: Cues) -> tuple[list, set]:
             k -= 1
         if k > 0 and words[k] == "up":
             k -= 1
-        connector = cues.handing_verbs.get(words[k]) if k >= 0 else None
-        if connector is None:
+        connectors = cues.handing_verbs.get(words[k]) if k >= 0 else None
+        if connectors is None:
             continue
         after = sent.token_at(org.end)
         if after < len(words) and words[after] == "(":
@@ -503,12 +506,12 @@ def _founded_for(sent: _Sentence, own: list, cues: Cues) -> tuple[list, set]:
             after += 1
         if after + 2 < len(words) and words[after] == "in" and words[after + 1].isdigit():
             after += 2       # "formed the FATF in 1989 to ..."
-        if after + 1 >= len(words) or words[after] != connector:
+        if after + 1 >= len(words) or words[after] not in connectors:
             continue
         stop = _scope_end(sent, own, after + 1)
         purpose = [fn for fn in own if starts[after + 1] <= fn.start < stop]
         found += [(org, fn) for fn in purpose]
-        if words[k] in cues.credit_verbs:
+        if words[after] != "to" and words[k] in cues.credit_verbs:
             credited.update(id(fn) for fn in purpose)
     return found, credited
 
