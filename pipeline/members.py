@@ -236,8 +236,16 @@ def _items(view: TokenView, k: int):
                 break
         if "\n" in view.span_text(start, end):
             return
-        yield start, end
         k = end
+        if k < n and view.is_alpha[k] and texts[k].islower() and lowers[k] not in _SEPARATORS:
+            # "the Canadian government", "the Lagos office": the capitals only describe a noun.
+            while k < n and view.is_alpha[k] and texts[k].islower() and lowers[k] not in _SEPARATORS \
+                    and k - end < 3:
+                k += 1
+            if k < n and lowers[k] in _SEPARATORS:
+                continue
+            return
+        yield start, end
         # "Lumen's Black Lotus Labs": the owner and what it owns are both items.
         if k + 1 < n and texts[k] in POSSESSIVE_MARKERS and _capital(texts[k + 1]):
             k += 1
