@@ -359,12 +359,6 @@ def _working_with_organizations(text: str, mentions: list, linking: dict) -> lis
     return found
 
 
-def _describes(part: str) -> bool:
-    """The lowercase last part of a hyphenated word that makes it a description ("-based", "-led", "-run")."""
-    part = part.strip(",.")
-    return part.islower() and (part.endswith("ed") or part in ("run", "wide", "born"))
-
-
 def _trim_long_form(d, text: str):
     """Cut a long form after its last lowercase word that cannot join a name.
 
@@ -377,8 +371,6 @@ def _trim_long_form(d, text: str):
         word = m.group()
         if word[:1].islower() and word.lower().strip(",.") not in _NAME_JOINERS and "-" not in word:
             cut = m.end()
-        elif "-" in word and _describes(word.rsplit("-", 1)[1]):
-            cut = m.end()     # "the Saudi Arabia-based Islamic Development Bank", "the G7-led Global Partnership"
     start = cut
     while start < d.long_end and not text[start].isalnum():
         start += 1

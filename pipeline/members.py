@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy
 from spacy.tokens import Doc
 
-from pipeline.names import name_key
+from pipeline.names import name_key, place_keys
 from pipeline.tokens import TokenView
 
 POSSESSIVE_MARKERS = {"'s", "’s", "'", "’"}     # also read by pipeline.extract
@@ -40,18 +40,16 @@ class ContextLexicon:
 
     kinds: frozenset            # plural kinds of organization that open a list
     openers: tuple              # token sequences between the kind and the list
-    places: frozenset           # name keys of countries and regions
+    places: frozenset           # name keys of countries, regions and subdivisions
     stopwords: frozenset        # words that never open a name
     non_acronyms: frozenset = frozenset()   # capitals that name things, not bodies ("ICT", "GDP")
 
     @classmethod
     def from_rules(cls, shapes: dict, places: dict) -> "ContextLexicon":
-        place_names = [n for names in (places.get("countries") or {}).values() for n in names]
-        place_names += [*(places.get("regions") or ()), *(places.get("subdivisions") or ())]
         return cls(
             kinds=frozenset(str(w).lower() for w in shapes.get("list_kinds", ())),
             openers=tuple(tuple(str(o).lower().split()) for o in shapes.get("list_openers", ())),
-            places=frozenset(name_key(n) for n in place_names),
+            places=place_keys(places),
             stopwords=frozenset(str(w).lower() for w in shapes.get("name_initial_stopwords", ())),
             non_acronyms=frozenset(str(w).lower() for w in shapes.get("non_org_acronyms", ())),
         )

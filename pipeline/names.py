@@ -123,3 +123,12 @@ def split_country(acronym: str) -> tuple[str, str] | None:
     if match is None:
         return None
     return match.group(1), _COUNTRY_ALIASES.get(match.group(2), match.group(2))
+
+
+def place_keys(places: dict, kinds: tuple = ("countries", "regions", "subdivisions")) -> frozenset:
+    """Name keys of the places of ``rules/places.yml`` of the given kinds (countries map codes to names)."""
+    names = []
+    for kind in kinds:
+        value = places.get(kind) or ()
+        names += [n for group in value.values() for n in group] if isinstance(value, dict) else list(value)
+    return frozenset(name_key(n) for n in names)

@@ -26,7 +26,7 @@ import numpy as np
 from spacy.attrs import IS_SPACE, IS_UPPER, LOWER, ORTH, SPACY
 from spacy.tokens import Doc, Span
 
-from pipeline.names import name_key
+from pipeline.names import name_key, place_keys
 from pipeline.tokens import TokenView
 
 
@@ -44,16 +44,15 @@ class ShapeLexicon:
     non_org_heads: frozenset
     non_org_names: frozenset
     organs: tuple = ()          # lowercase word tuples of ``organ_names``, longest first
-    places: frozenset = frozenset()   # name keys of the countries and regions of ``rules/places.yml``
+    # Name keys of the countries and subdivisions of ``rules/places.yml``: "Keio University in
+    # Japan" ends before "in Japan". Regions are left out: "Forum for Agricultural Research in Africa".
+    places: frozenset = frozenset()
     # head_of() answers by word: asked for every capitalized token, it would redo the same suffix tests.
     _heads_of: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_rules(cls, shapes: dict, places: dict | None = None) -> "ShapeLexicon":
         low = lambda key: frozenset(str(w).lower() for w in shapes.get(key, ()))  # noqa: E731
-        places = places or {}
-        place_names = [n for names in (places.get("countries") or {}).values() for n in names]
-        place_names += [*(places.get("regions") or ()), *(places.get("subdivisions") or ())]
         return cls(
             heads=low("head_words"),
             head_types={str(k).lower(): v for k, v in (shapes.get("head_types") or {}).items()},
@@ -67,7 +66,7 @@ class ShapeLexicon:
                                                             *shapes.get("organ_names", ()))),
             organs=tuple(sorted({tuple(str(p).lower().split()) for p in shapes.get("organ_names", ())},
                                 key=len, reverse=True)),
-            places=frozenset(name_key(n) for n in place_names),
+            places=place_keys(places or {}, ("countries", "subdivisions")),
         )
 
     def organ_at(self, lowers: list, k: int) -> int:
@@ -314,10 +313,11 @@ _DATE_WORDS = frozenset({"january", "february", "march", "april", "may", "june",
 
 def _where_or_when(view: TokenView, connector: str, start: int, end: int, lexicon: ShapeLexicon) -> bool:
     """The complement ``connector`` + tokens ``start``..``end`` says where or when, not which body:
-    "on Tuesday", "on Oct. 3", "in Japan". "Commission on Human Rights" and "Center of Excellence in
-    Malaria Research" keep their complements, and so does "of" ("Ministry of Health of Kenya")."""
+    "on Tuesday", "on Oct. 3", "in Japan". "Commission on Human Rights", "Committee on March of
+    Dimes", "Center of Excellence in Malaria Research" and "Forum for Agricultural Research in
+    Africa" keep their complements, and so does "of" ("Ministry of Health of Kenya")."""
     if connector == "on":
-        return view.lowers[start].rstrip(".") in _DATE_WORDS
+        return end == start + 1 and view.lowers[start].rstrip(".") in _DATE_WORDS
     return connector == "in" and name_key(view.span_text(start, end)) in lexicon.places
 
 
