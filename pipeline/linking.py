@@ -345,7 +345,7 @@ def link_document(doc: Doc, segments: list[Segment], orgs: list, functions: list
             # "Cooperation between the ITU and the World Bank has grown": with nobody else acting,
             # the parties an activity is between do it. ("ENISA ensures information flow between
             # A and B": ENISA acts, and A and B only take part.)
-            for org, fn in _between_parties(sent, own):
+            for org, fn in _between_parties(sent, own, cues):
                 links.append(_link(org, fn, SENTENCE, sent))
                 linked.add(org.key)
         if sent.seg.scope >= 0:
@@ -409,12 +409,20 @@ def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set, joins: 
     return out
 
 
-def _between_parties(sent: _Sentence, own: list) -> list:
-    """(organization, function) pairs for the organizations an activity is "between" or "among":
-    the names listed right after the word ("between A and B", "among A, B and C", "between
-    the ITU and member states"); the list ends where anything but a name, an article, a comma
-    or "and" comes."""
+def _between_parties(sent: _Sentence, own: list, cues: Cues) -> list:
+    """(organization, function) pairs for the organizations an activity is "between" or "among",
+    for a sentence where no organization acts (the caller checks): "Cooperation between the ITU
+    and the World Bank has grown", "Information sharing among CERT-EU, ENISA and Europol", "To
+    promote co-operation between A and B, the two institutions agree". ("ENISA ensures
+    information flow between A and B" is ENISA's: A and B only take part.)
+
+    The parties are the names listed right after the word: joined by commas and a last "and"
+    ("between A and B, UNESCO said" keeps UNESCO out), each ending there ("between the ITU's
+    members" has no party). A sentence that denies, wishes or asks for the activity gives none.
+    """
     words, starts = sent.words, sent.token_starts
+    if not _UNREAL.isdisjoint(words):
+        return []
     found = []
     for fn in own:
         k = sent.token_at(fn.end)
@@ -424,16 +432,34 @@ def _between_parties(sent: _Sentence, own: list) -> list:
             first = k + 1
         else:
             continue
-        if first >= len(words):
-            continue
+        parties, joined = [], []
         for org in sent.orgs:
-            if org.start < starts[first]:
+            if first >= len(words) or org.start < starts[first]:
                 continue
-            if any(w not in _SKIP and w not in _COORD for w in words[first:sent.token_at(org.start)]):
+            gap = words[first:sent.token_at(org.start)]
+            if any(w not in _SKIP and w not in _COORD for w in gap) or (parties and not gap):
                 break
-            found.append((org, fn))
             first = sent.token_at(org.end)
+            follows = words[first] if first < len(words) else ""
+            if follows in cues.possessive or follows in cues.member_nouns or \
+                    follows.rstrip("s") in cues.member_nouns or follows.rstrip("s") in cues.staff_nouns:
+                break        # "between the ITU's members", "among the WTO members"
+            parties.append(org)
+            joined.append(not _CONJUNCTIONS.isdisjoint(gap))
+        if len(parties) > 1 and not joined[-1]:
+            parties.pop()    # "between A and B, UNESCO said"
+        if len(parties) == 1:
+            after = sent.token_at(parties[0].end)
+            if after >= len(words) or words[after] not in _CONJUNCTIONS:
+                continue     # one party needs another: "between the ITU and member states"
+        found += [(org, fn) for org in parties]
     return found
+
+
+_CONJUNCTIONS = {"and", "&", "or"}
+# Words that make an activity unreal: denied, wished for or asked about.
+_UNREAL = {"no", "not", "never", "without", "should", "could", "must", "would", "might", "call", "calls", "called",
+           "calling", "urge", "urges", "urged", "urging", "?"}
 
 
 def _takes_part(sent: _Sentence, org, cues: Cues) -> bool:
@@ -477,20 +503,20 @@ def _founded_for(sent: _Sentence, own: list, cues: Cues) -> tuple[list, set]:
     Commission of Inquiry to investigate violations", "applauded the Global Partnership for
     Education for approving a grant", "tasked UNHCR with authoring the compact".
 
-    The organization stands right after one of ``founding_verbs`` (an article, "new",
-    "its" or "up" between) and right before "to" (perhaps after "in <year>"), or after one of
-    ``praise_verbs`` and before "for", or after one of ``assigning_verbs`` and before "with";
-    the functions from there to the end of the clause (:func:`_scope_end`) are its own.
-    The founder keeps whatever the sentence gives it; who praises or tasks does not do what
-    it praises or tasks: the ids of those functions are the second value.
+    The organization, or a list of them ("thanked the ITU and the World Bank for"), stands
+    right after one of ``founding_verbs`` (an article, "new", "its" or "up" between) and right
+    before "to" (perhaps after "in <year>"), or after one of ``praise_verbs`` and before "for",
+    or after one of ``assigning_verbs`` and before "with". The functions from there to the end
+    of the clause (:func:`_scope_end`) are its own. The founder keeps whatever the sentence
+    gives it; who praises or tasks does not do what it praises or tasks: the ids of those
+    functions are the second value. Praise and tasks are activities ("for approving", "for its
+    work", "with developing"), not gifts ("thanked the ITU for the invitation").
     """
     words, starts = sent.words, sent.token_starts
     actors = {id(m) for m in sent.actors}
     found, credited = [], set()
-    for org in sent.orgs:
-        if id(org) in actors:
-            continue
-        k = sent.token_at(org.start) - 1
+    for group in _listed_objects(sent, actors):
+        k = sent.token_at(group[0].start) - 1
         while k >= 0 and (words[k] in _SKIP or words[k] in _FOUNDED_MODIFIERS):
             k -= 1
         if k > 0 and words[k] == "up":
@@ -498,7 +524,7 @@ def _founded_for(sent: _Sentence, own: list, cues: Cues) -> tuple[list, set]:
         connectors = cues.handing_verbs.get(words[k]) if k >= 0 else None
         if connectors is None:
             continue
-        after = sent.token_at(org.end)
+        after = sent.token_at(group[-1].end)
         if after < len(words) and words[after] == "(":
             close = next((j for j in range(after + 1, min(after + 6, len(words))) if words[j] == ")"), None)
             after = close + 1 if close is not None else after
@@ -508,12 +534,56 @@ def _founded_for(sent: _Sentence, own: list, cues: Cues) -> tuple[list, set]:
             after += 2       # "formed the FATF in 1989 to ..."
         if after + 1 >= len(words) or words[after] not in connectors:
             continue
-        stop = _scope_end(sent, own, after + 1)
-        purpose = [fn for fn in own if starts[after + 1] <= fn.start < stop]
-        found += [(org, fn) for fn in purpose]
-        if words[after] != "to" and words[k] in cues.credit_verbs:
+        credit = words[after] != "to" and words[k] in cues.credit_verbs
+        if credit:
+            if not (words[after + 1].endswith("ing") or words[after + 1] in _ACTIVITY_OWNERS):
+                continue
+            stop = _credit_end(sent, after + 1)
+        else:
+            stop = _scope_end(sent, own, after + 1)
+        purpose = [fn for fn in own if starts[after + 1] <= fn.start < stop and (fn.end <= stop or not credit)]
+        found += [(org, fn) for org in group for fn in purpose]
+        if credit:
             credited.update(id(fn) for fn in purpose)
     return found, credited
+
+
+# "thanked the ITU for its support", "for their work".
+_ACTIVITY_OWNERS = {"its", "their", "his", "her", "our"}
+
+
+def _listed_objects(sent: _Sentence, actors: set) -> list:
+    """The sentence's organizations that do not act, in runs joined only by commas, "and",
+    "or" and articles: "the ITU and the World Bank" is one run."""
+    words = sent.words
+    groups: list = []
+    end = None
+    for org in sent.orgs:
+        if id(org) in actors:
+            end = None
+            continue
+        start = sent.token_at(org.start)
+        if end is not None and all(w in _COORD or w in _SKIP for w in words[end:start]):
+            groups[-1].append(org)
+        else:
+            groups.append([org])
+        end = sent.token_at(org.end)
+    return groups
+
+
+def _credit_end(sent: _Sentence, first: int) -> int:
+    """Where the activity an organization is praised or tasked for ends: at a comma, semicolon or
+    colon, or at "and"/"but" before the subject's next verb ("thanked the ITU for its
+    hospitality and pledged to fund ..."; "and will provide ..."). Returns a character offset."""
+    words, starts = sent.words, sent.token_starts
+    for k in range(first, len(words)):
+        if words[k] in {",", ";", ":"}:
+            return starts[k]
+        if words[k] in {"and", "but"} and k + 1 < len(words):
+            nxt = words[k + 1]
+            if nxt in _AUXILIARIES or nxt == "to" or nxt.endswith("ed") or nxt in {"also", "then"}:
+                return starts[k]
+    return sent.seg.end
 
 
 def _owners(sent: _Sentence, own: list, cues: Cues, owners: dict) -> dict:

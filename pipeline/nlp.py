@@ -134,7 +134,7 @@ def blank_english() -> Language:
     for lexeme in nlp.vocab:
         lexeme.norm_ = token_norm(lexeme.orth_)
     for word in _PREFIXED_WORDS:
-        for written in (word, word.capitalize()):
+        for written in {word, word.capitalize(), word.upper(), "-".join(p.capitalize() for p in word.split("-"))}:
             nlp.tokenizer.add_special_case(written, [{ORTH: written, NORM: token_norm(word.replace("-", ""))}])
     return nlp
 
