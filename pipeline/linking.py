@@ -373,7 +373,6 @@ def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set, joins: 
     agent_of = _passive_agents(sent, own, joins, cues)
     receives = not cues.receiving_verbs.isdisjoint(sent.words)     # read once: most sentences have no such verb
     founded, credited = _founded_for(sent, own, cues) if own and len(sent.orgs) > len(sent.actors) else ([], ())
-    borrowers = _borrowers(sent, own) if own and len(sent.actors) > 1 else ()
     owner = _owners(sent, own, cues, owners or {}) if own else {}
     for key in [key for key in clauses if key in owner]:
         del clauses[key]     # "INTERPOL, which cited a WHO report": the report stays the WHO's
@@ -400,8 +399,6 @@ def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set, joins: 
                 continue     # "member states have not ratified the convention"
             if receives and org.end <= fn.start and _receives(sent, org, fn, cues):
                 continue     # "ASEAN received funding from the World Bank": ASEAN is funded
-            if id(org) in borrowers and fn.key == _FUNDING:
-                continue     # "signed a loan agreement with the Kenya Power Company": it borrows
             out.append(_link(org, fn, SENTENCE, sent))
             linked.add(org.key)
     for org, fn in list(clauses.values()) + [(org, fn) for fn in own if (org := owner.get(id(fn))) is not None] \
@@ -676,28 +673,6 @@ def _of_complement(sent: _Sentence, org, fn, cues: Cues) -> bool:
 # What an organization does, named before "of" like the activity_nouns of rules/linking.yml
 # ("the takedown operations of Europol"), but not making the organization an agent.
 _OPERATIONS = {"operation", "operations", "action", "actions", "campaign", "campaigns", "activity", "activities"}
-
-
-_FUNDING = "funding"
-_DEALS = {"agreement", "agreements", "deal", "deals", "contract", "contracts", "accord", "accords"}
-
-
-def _borrowers(sent: _Sentence, own: list) -> set:
-    """Ids of the organizations a funding deal is signed with: "a €24 million financing agreement
-    with the Greek Terna Energy Group", "a loan agreement with the Kenya Power Company". They
-    receive the money, here and in the rest of the sentence ("... to help fund the development").
-    ("co-finance the project with the AfDB" is no deal: the AfDB funds too.)"""
-    words = sent.words
-    found = set()
-    for fn in own:
-        k = sent.token_at(fn.end)
-        if fn.key != _FUNDING or words[k - 1] not in _DEALS or k >= len(words) or words[k] != "with":
-            continue
-        k += 1
-        while k < len(words) and words[k] in _SKIP:
-            k += 1
-        found.update(id(org) for org in sent.orgs if sent.token_at(org.start) == k)
-    return found
 
 
 def _receives(sent: _Sentence, org, fn, cues: Cues) -> bool:
