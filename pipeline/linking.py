@@ -421,10 +421,12 @@ def _between_parties(sent: _Sentence, own: list, cues: Cues) -> list:
     members" has no party). A sentence that denies, wishes or asks for the activity gives none.
     """
     words, starts = sent.words, sent.token_starts
-    if not _UNREAL.isdisjoint(words):
+    if "?" in words:
         return []
     found = []
     for fn in own:
+        if fn.key == _FUNDING or _unreal(words[:sent.token_at(fn.start)]):
+            continue     # a financing agreement between a lender and a borrower; "no cooperation between"
         k = sent.token_at(fn.end)
         if words[k - 1:k] in (["between"], ["among"]):
             first = k
@@ -452,14 +454,22 @@ def _between_parties(sent: _Sentence, own: list, cues: Cues) -> list:
             after = sent.token_at(parties[0].end)
             if after >= len(words) or words[after] not in _CONJUNCTIONS:
                 continue     # one party needs another: "between the ITU and member states"
+        if parties and _unreal(words[first:first + 3]):
+            continue         # "cooperation between the OSCE and the EU should be strengthened"
         found += [(org, fn) for org in parties]
     return found
 
 
 _CONJUNCTIONS = {"and", "&", "or"}
-# Words that make an activity unreal: denied, wished for or asked about.
-_UNREAL = {"no", "not", "never", "without", "should", "could", "must", "would", "might", "call", "calls", "called",
-           "calling", "urge", "urges", "urged", "urging", "?"}
+_FUNDING = "funding"
+# Words that make an activity unreal: denied, wished for or asked for.
+_UNREAL = {"no", "not", "without", "should", "could", "must", "would", "might", "call", "calls", "called",
+           "calling", "urge", "urges", "urged", "urging"}
+
+
+def _unreal(words: list[str]) -> bool:
+    """The words deny, wish or ask for what follows or precedes them ("not only" does not)."""
+    return any(w in _UNREAL and not (w == "not" and words[k + 1:k + 2] == ["only"]) for k, w in enumerate(words))
 
 
 def _takes_part(sent: _Sentence, org, cues: Cues) -> bool:
@@ -572,18 +582,25 @@ def _listed_objects(sent: _Sentence, actors: set) -> list:
 
 
 def _credit_end(sent: _Sentence, first: int) -> int:
-    """Where the activity an organization is praised or tasked for ends: at a comma, semicolon or
-    colon, or at "and"/"but" before the subject's next verb ("thanked the ITU for its
-    hospitality and pledged to fund ..."; "and will provide ..."). Returns a character offset."""
+    """Where the activity an organization is praised or tasked for ends: at a comma, semicolon,
+    colon or a subordinating word ("while the IMF provided ..."), or at "and"/"but" before a new
+    subject or the subject's next verb ("thanked the ITU for its hospitality and pledged to fund
+    ...", "and will provide ...", "and provides ...", "and UNICEF trained ...", "and the EU
+    funded ..."). Returns a character offset."""
     words, starts = sent.words, sent.token_starts
+    names = {sent.token_at(m.start) for m in sent.orgs}
     for k in range(first, len(words)):
-        if words[k] in {",", ";", ":"}:
+        if words[k] in {",", ";", ":"} or words[k] in _SUBORDINATORS:
             return starts[k]
         if words[k] in {"and", "but"} and k + 1 < len(words):
             nxt = words[k + 1]
-            if nxt in _AUXILIARIES or nxt == "to" or nxt.endswith("ed") or nxt in {"also", "then"}:
+            if nxt in _AUXILIARIES or nxt in {"to", "also", "then", "the", "a", "an", "its", "their"} or \
+                    k + 1 in names or nxt.endswith("ed") or nxt.endswith("s") and not nxt.endswith("ss"):
                 return starts[k]
     return sent.seg.end
+
+
+_SUBORDINATORS = {"while", "whereas", "since", "after", "before", "because", "although", "though", "as", "when"}
 
 
 def _owners(sent: _Sentence, own: list, cues: Cues, owners: dict) -> dict:
