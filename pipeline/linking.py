@@ -425,7 +425,8 @@ def _between_parties(sent: _Sentence, own: list, cues: Cues) -> list:
         return []
     found = []
     for fn in own:
-        if fn.key == _FUNDING or _unreal(words[:sent.token_at(fn.start)]):
+        if fn.key == _FUNDING or _negated(sent, sent.seg.start, fn.start, cues) or \
+                not _WISHED.isdisjoint(words[:sent.token_at(fn.start)]):
             continue     # a financing agreement between a lender and a borrower; "no cooperation between"
         k = sent.token_at(fn.end)
         if words[k - 1:k] in (["between"], ["among"]):
@@ -454,7 +455,7 @@ def _between_parties(sent: _Sentence, own: list, cues: Cues) -> list:
             after = sent.token_at(parties[0].end)
             if after >= len(words) or words[after] not in _CONJUNCTIONS:
                 continue     # one party needs another: "between the ITU and member states"
-        if parties and _unreal(words[first:first + 3]):
+        if parties and not _WISHED.isdisjoint(words[first:first + 3]):
             continue         # "cooperation between the OSCE and the EU should be strengthened"
         found += [(org, fn) for org in parties]
     return found
@@ -462,14 +463,10 @@ def _between_parties(sent: _Sentence, own: list, cues: Cues) -> list:
 
 _CONJUNCTIONS = {"and", "&", "or"}
 _FUNDING = "funding"
-# Words that make an activity unreal: denied, wished for or asked for.
-_UNREAL = {"no", "not", "without", "should", "could", "must", "would", "might", "call", "calls", "called",
-           "calling", "urge", "urges", "urged", "urging"}
-
-
-def _unreal(words: list[str]) -> bool:
-    """The words deny, wish or ask for what follows or precedes them ("not only" does not)."""
-    return any(w in _UNREAL and not (w == "not" and words[k + 1:k + 2] == ["only"]) for k, w in enumerate(words))
+# Words that make an activity one that is missing, wished for or asked for (``negations`` in
+# rules/linking.yml deny it): "No cooperation between", "should be strengthened", "called for".
+_WISHED = {"no", "without", "should", "could", "must", "would", "might", "call", "calls", "called", "calling",
+           "urge", "urges", "urged", "urging"}
 
 
 def _takes_part(sent: _Sentence, org, cues: Cues) -> bool:
@@ -592,11 +589,10 @@ def _credit_end(sent: _Sentence, first: int) -> int:
     for k in range(first, len(words)):
         if words[k] in {",", ";", ":"} or words[k] in _SUBORDINATORS:
             return starts[k]
-        if words[k] in {"and", "but"} and k + 1 < len(words):
-            nxt = words[k + 1]
-            if nxt in _AUXILIARIES or nxt in {"to", "also", "then", "the", "a", "an", "its", "their"} or \
-                    k + 1 in names or nxt.endswith("ed") or nxt.endswith("s") and not nxt.endswith("ss"):
-                return starts[k]
+        if words[k] in {"and", "but"} and k + 1 < len(words) and (
+                words[k + 1] in {"to", "then", "the", "a", "an", "its", "their"} or k + 1 in names
+                or _verb_like(words, k + 1)):
+            return starts[k]
     return sent.seg.end
 
 
