@@ -43,6 +43,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
+from pipeline.names import DATE_WORDS
 from pipeline.structure import ANSWER, BODY, HEADING, LEAD, QUESTION, Segment
 from pipeline.tokens import TokenView
 
@@ -1389,11 +1390,8 @@ _LEADING_PARTICIPLES = {"led", "run", "coordinated", "organised", "organized", "
 _TIME_PREPOSITIONS = {"in", "on", "since", "during", "until", "last", "this", "early", "late"}
 _TIME_FILLERS = {"the", "of", "early", "late", "mid", "first", "second", "third", "fourth", "half", "-", "–", ".",
                  "a", "an"}
-_TIME_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-               "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
-               "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-               "year", "years", "month", "months", "week", "weeks", "quarter", "spring", "summer", "autumn",
-               "fall", "winter"}
+_TIME_WORDS = DATE_WORDS | {"year", "years", "month", "months", "week", "weeks", "quarter", "spring", "summer",
+                            "autumn", "fall", "winter"}
 
 
 def _time_phrase(words: list[str], start: int, end: int) -> bool:

@@ -132,3 +132,11 @@ def place_keys(places: dict, kinds: tuple = ("countries", "regions", "subdivisio
         value = places.get(kind) or ()
         names += [n for group in value.values() for n in group] if isinstance(value, dict) else list(value)
     return frozenset(name_key(n) for n in names)
+
+
+# The names of months (with their abbreviations) and days, lowercase: a date, not part of a name
+# ("the Security Council on Tuesday"), and the heart of a date that opens a sentence.
+DATE_WORDS = frozenset({"january", "february", "march", "april", "may", "june", "july", "august", "september",
+                        "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+                        "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday",
+                        "saturday", "sunday"})

@@ -26,7 +26,7 @@ import numpy as np
 from spacy.attrs import IS_SPACE, IS_UPPER, LOWER, ORTH, SPACY
 from spacy.tokens import Doc, Span
 
-from pipeline.names import name_key, place_keys
+from pipeline.names import DATE_WORDS, name_key, place_keys
 from pipeline.tokens import TokenView
 
 
@@ -305,19 +305,13 @@ def _name_in_run(view: TokenView, caps: list[bool], run_start: int, run_end: int
     return _check(view, caps, start, end, first, lexicon), end
 
 
-_DATE_WORDS = frozenset({"january", "february", "march", "april", "may", "june", "july", "august", "september",
-                         "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
-                         "sep", "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday",
-                         "friday", "saturday", "sunday"})
-
-
 def _where_or_when(view: TokenView, connector: str, start: int, end: int, lexicon: ShapeLexicon) -> bool:
     """The complement ``connector`` + tokens ``start``..``end`` says where or when, not which body:
     "on Tuesday", "on Oct. 3", "in Japan". "Commission on Human Rights", "Committee on March of
     Dimes", "Center of Excellence in Malaria Research" and "Forum for Agricultural Research in
     Africa" keep their complements, and so does "of" ("Ministry of Health of Kenya")."""
     if connector == "on":
-        return end == start + 1 and view.lowers[start].rstrip(".") in _DATE_WORDS
+        return end == start + 1 and view.lowers[start].rstrip(".") in DATE_WORDS
     return connector == "in" and name_key(view.span_text(start, end)) in lexicon.places
 
 
