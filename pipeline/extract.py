@@ -558,6 +558,10 @@ def _phrases_then_patterns(group: list) -> list:
     """
     if all(c.kind == "phrase" for c in group):
         return _select(group, {"phrase": 0, "pattern": 1})
+    # A pattern that covers exactly a phrase of the same function says more (whose it is:
+    # "with the financial support of the EU"): the phrase gives way.
+    same = {(c.start, c.end, c.key) for c in group if c.kind == "pattern"}
+    group = [c for c in group if c.kind != "phrase" or (c.start, c.end, c.key) not in same]
     phrases = sorted((c for c in group if c.kind == "phrase"), key=lambda c: c.start)
     starts = [p.start for p in phrases]
     longest = max((p.end - p.start for p in phrases), default=0)
