@@ -277,7 +277,7 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
         by_function.setdefault(c.key, []).append(c)
     functions = sorted(
         (Mention(c.start, c.end, text[c.start:c.end], "FUNCTION", c.key, c.rule_id, c.rule_file)
-         for group in by_function.values() for c in _phrases_then_patterns(group)),
+         for group in by_function.values() for c in _phrases_then_patterns(group, ctx.owners)),
         key=lambda m: (m.start, m.end, m.key))
 
     segments = segment(text, tuple(ctx.rules.linking.get("question_markers", ())),
@@ -549,7 +549,7 @@ def _end_before_name(span, taken: "_Intervals", verb_first: bool = True) -> int:
     return last.idx + len(last.text)
 
 
-def _phrases_then_patterns(group: list) -> list:
+def _phrases_then_patterns(group: list, owners: dict | None = None) -> list:
     """Longest match first, but a token pattern never cuts through a phrase (a whole term).
 
     "Information Sharing and Threat Intelligence" gives the two terms, not a
@@ -558,10 +558,11 @@ def _phrases_then_patterns(group: list) -> list:
     """
     if all(c.kind == "phrase" for c in group):
         return _select(group, {"phrase": 0, "pattern": 1})
-    # A pattern that covers exactly a phrase of the same function says more (whose it is:
-    # "with the financial support of the EU"): the phrase gives way.
-    same = {(c.start, c.end, c.key) for c in group if c.kind == "pattern"}
-    group = [c for c in group if c.kind != "phrase" or (c.start, c.end, c.key) not in same]
+    # A pattern with an owner ("with the financial support of the EU") that covers exactly a
+    # phrase says whose it is: the phrase gives way. (``owners``: rule ids of such patterns.)
+    owned = {(c.start, c.end) for c in group if c.kind == "pattern" and owners and c.rule_id in owners}
+    if owned:
+        group = [c for c in group if c.kind != "phrase" or (c.start, c.end) not in owned]
     phrases = sorted((c for c in group if c.kind == "phrase"), key=lambda c: c.start)
     starts = [p.start for p in phrases]
     longest = max((p.end - p.start for p in phrases), default=0)
