@@ -144,6 +144,11 @@ def _token_arrays(doc: Doc):
     return table[:, 0], table[:, 1].astype(bool), table[:, 2].astype(bool), table[:, 3].astype(bool), table[:, 4]
 
 
+# Lowercase tails of a hyphenated word that say where a body sits or who leads or pays for it.
+_DESCRIBING_TAILS = frozenset({"based", "led", "funded", "backed", "run", "sponsored", "supported", "headquartered",
+                               "registered", "financed", "managed", "hosted", "chaired"})
+
+
 def capitals(doc: Doc, arrays=None) -> np.ndarray:
     """Per token: a capitalized word, or the lowercase tail of a hyphenated capitalized word ("Co-operation")."""
     orths, spaces, _, _, _ = arrays if arrays is not None else _token_arrays(doc)
@@ -155,6 +160,9 @@ def capitals(doc: Doc, arrays=None) -> np.ndarray:
     facts = np.array([known.get(h) or _FACTS(h, strings) for h in unique.tolist()],
                      dtype=bool).reshape(len(unique), 3)[where]
     caps, alpha, hyphen = facts[:, 0].copy(), facts[:, 1], facts[:, 2]
+    # "Uganda-based", "G7-led": a tail that describes what follows opens no name.
+    describes = np.array([strings[h] in _DESCRIBING_TAILS for h in unique.tolist()], dtype=bool)[where]
+    alpha = alpha & ~describes
     # "Co-operation-Based": each fix can enable the next one, so repeat until stable.
     while len(caps) > 2:
         tail = (hyphen[1:-1] & ~caps[2:] & ~spaces[1:-1] & ~spaces[:-2] & caps[:-2] & alpha[2:])
