@@ -422,6 +422,8 @@ def _function_candidates(spans, kind: str, taken: "_Intervals", rule_files: dict
         elif owner == "after":
             if span.start == 0 or span.doc[span.start - 1].lower_ not in _DETERMINERS:
                 continue     # "Member states must report by the UN deadline", "Reports of NATO troops ..."
+            if taken.overlaps(end - 1, end) and _possessed(span, taken.end_of(end - 1)):
+                continue     # "their financial support of the ITU's work": the name only owns what follows
             end = _end_before_name(span, taken, verb_first=False) if taken.overlaps(end - 1, end) else start
             if start >= end or taken.overlaps(start, end):
                 continue
@@ -436,6 +438,15 @@ def _function_candidates(spans, kind: str, taken: "_Intervals", rule_files: dict
 
 
 _NAME_OPENERS = {"the", "a", "an", "its", "their", "of", "to", "for", "with", "by"}
+
+
+def _possessed(span, name_end: int) -> bool:
+    """The name that ends at character ``name_end`` (after ``span``) is followed by a possessive."""
+    doc = span.doc
+    k = span.end
+    while k < len(doc) and doc[k].idx < name_end:
+        k += 1
+    return k < len(doc) and doc[k].text in POSSESSIVE_MARKERS
 
 
 def _start_after_name(span, taken: "_Intervals") -> int:
@@ -590,6 +601,10 @@ class _Intervals:
     def start_of(self, offset: int) -> int:
         """The start of the interval holding ``offset`` (which must lie in one)."""
         return self.starts[bisect.bisect_right(self.starts, offset) - 1]
+
+    def end_of(self, offset: int) -> int:
+        """The end of the interval holding ``offset`` (which must lie in one)."""
+        return self.ends[bisect.bisect_right(self.starts, offset) - 1]
 
 
 

@@ -144,11 +144,6 @@ def _token_arrays(doc: Doc):
     return table[:, 0], table[:, 1].astype(bool), table[:, 2].astype(bool), table[:, 3].astype(bool), table[:, 4]
 
 
-# Lowercase tails of a hyphenated word that say where a body sits or who leads or pays for it.
-_DESCRIBING_TAILS = frozenset({"based", "led", "funded", "backed", "run", "sponsored", "supported", "headquartered",
-                               "registered", "financed", "managed", "hosted", "chaired"})
-
-
 def capitals(doc: Doc, arrays=None) -> np.ndarray:
     """Per token: a capitalized word, or the lowercase tail of a hyphenated capitalized word ("Co-operation")."""
     orths, spaces, _, _, _ = arrays if arrays is not None else _token_arrays(doc)
@@ -160,9 +155,6 @@ def capitals(doc: Doc, arrays=None) -> np.ndarray:
     facts = np.array([known.get(h) or _FACTS(h, strings) for h in unique.tolist()],
                      dtype=bool).reshape(len(unique), 3)[where]
     caps, alpha, hyphen = facts[:, 0].copy(), facts[:, 1], facts[:, 2]
-    # "Uganda-based", "G7-led": a tail that describes what follows opens no name.
-    describes = np.array([strings[h] in _DESCRIBING_TAILS for h in unique.tolist()], dtype=bool)[where]
-    alpha = alpha & ~describes
     # "Co-operation-Based": each fix can enable the next one, so repeat until stable.
     while len(caps) > 2:
         tail = (hyphen[1:-1] & ~caps[2:] & ~spaces[1:-1] & ~spaces[:-2] & caps[:-2] & alpha[2:])
@@ -277,6 +269,7 @@ def _name_in_run(view: TokenView, caps: list[bool], run_start: int, run_end: int
         start -= 1
     while start < first and lowers[start] in lexicon.initial_stopwords:
         start += 1
+    start = _after_description(view, start, first, lexicon)
     end = first + 1
     while end <= run_end and (caps[end] or (texts[end] == "-" and end + 1 <= run_end
                                                       and caps[end + 1])):
@@ -321,6 +314,33 @@ def _where_or_when(view: TokenView, connector: str, start: int, end: int, lexico
     if connector == "on":
         return end == start + 1 and view.lowers[start].rstrip(".") in DATE_WORDS
     return connector == "in" and name_key(view.span_text(start, end)) in lexicon.places
+
+
+# Lowercase tails of a hyphenated word that say where a body sits or who leads it. ("-funded",
+# "-backed" and the like are left in the name: cut off, they would read as a function of their own.)
+_DESCRIBING_TAILS = frozenset({"based", "headquartered", "registered", "led", "run", "managed", "chaired"})
+
+
+def _after_description(view: TokenView, start: int, first: int, lexicon: ShapeLexicon) -> int:
+    """Where a name starts after a description of place or sponsor before it: "Uganda-based
+    Regional Universities Forum", "the G7-led Global Partnership". The part before the hyphen
+    is a country, a state or a word in capitals; "Faith-based Organizations Network",
+    "Women-led Peace Initiative" and "Africa-led International Support Mission" keep theirs."""
+    texts = view.texts
+    for k in range(first - 1, start - 1, -1):
+        if texts[k] not in _DESCRIBING_TAILS or k < 2 or texts[k - 1] not in _HYPHENS:
+            continue
+        prefix = k - 2
+        while prefix - 1 >= start and view.texts[prefix - 1][:1].isupper():
+            prefix -= 1
+        while prefix < k - 1:
+            before = view.span_text(prefix, k - 1)
+            if name_key(before) in lexicon.places or (prefix == k - 2 and before.isupper()):
+                return k + 1
+            prefix += 1
+        if k == start:
+            return k + 1     # the name would open with the tail itself ("G7-led", G7 known)
+    return start
 
 
 def _check(view: TokenView, caps: list[bool], start: int, end: int, first: int, lexicon: ShapeLexicon) -> Span | None:
