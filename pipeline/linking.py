@@ -388,7 +388,7 @@ def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set, joins: 
             if _passive_by(fn) and agent_of.get(id(org)) is not fn:
                 continue     # "The PaCSON initiative is funded by ...": PaCSON receives the funds; and in
                 #              "funded by the EU and implemented by UNODC" UNODC implements only
-            if fn.start < org.start and id(org) in sent.agents and not _supports(sent, org, fn):
+            if fn.start < org.start and id(org) in sent.agents and not _supports(sent, org, fn, cues):
                 continue     # "The workshop discussed the role of the World Bank in financing ...": after it only
             if fn.end <= org.start and _of_complement(sent, org, fn, cues):
                 continue     # "UNEP produces reports consistent with the goal of the UNFCCC"
@@ -470,7 +470,7 @@ _WISHED = {"no", "without", "should", "could", "must", "would", "might", "call",
            "urge", "urges", "urged", "urging"}
 
 
-def _supports(sent: _Sentence, org, fn) -> bool:
+def _supports(sent: _Sentence, org, fn, cues: Cues) -> bool:
     """The organization's activity is to support the function before it: "Police arrested 27 people
     with the support of Interpol", "... with the active participation of Europol and Eurojust". It
     takes part in it, as it does after an opening "With the support of the World Bank, ...". Not
@@ -487,7 +487,7 @@ def _supports(sent: _Sentence, org, fn) -> bool:
         if previous is None or _verb_like(words, after) or \
                 not all(w in _SKIP or w in _COORD for w in words[sent.token_at(previous.end):k]):
             return False
-        return _supports(sent, previous, fn)
+        return _supports(sent, previous, fn, cues)
     if k < 2 or words[k] != "of" or words[k - 1] not in _SUPPORT_NOUNS:
         return False
     k -= 2
@@ -496,11 +496,11 @@ def _supports(sent: _Sentence, org, fn) -> bool:
     if k < 0 or words[k] != "with":
         return False
     between = words[sent.token_at(fn.end):k]
-    return ";" not in between and not _RELATIVE_WORDS.intersection(between) and \
+    return ";" not in between and cues.relative_pronouns.isdisjoint(between) and _THAT_WHOSE.isdisjoint(between) and \
         not any(fn.end <= m.start and m.end <= sent.token_starts[k] for m in sent.orgs)
 
 
-_RELATIVE_WORDS = {"which", "who", "that", "whose"}
+_THAT_WHOSE = {"that", "whose"}      # relative words beside ``relative_pronouns`` of rules/linking.yml
 _SUPPORT_NOUNS = {"support", "assistance", "help", "backing", "cooperation", "co-operation", "collaboration",
                   "participation", "involvement", "coordination", "co-ordination"}
 _SUPPORT_ADJECTIVES = {"active", "close", "full", "technical", "operational", "strong", "direct", "invaluable"}

@@ -322,7 +322,7 @@ _DESCRIBING_TAILS = frozenset({"based", "headquartered", "registered", "led", "r
 
 
 def _after_description(view: TokenView, start: int, first: int, lexicon: ShapeLexicon) -> int:
-    """Where a name starts after a description of place or sponsor before it: "Uganda-based
+    """Where a name starts after a description of place or leader before it: "Uganda-based
     Regional Universities Forum", "the G7-led Global Partnership". The part before the hyphen
     is a country, a state or a word in capitals; "Faith-based Organizations Network",
     "Women-led Peace Initiative" and "Africa-led International Support Mission" keep theirs."""
@@ -331,7 +331,7 @@ def _after_description(view: TokenView, start: int, first: int, lexicon: ShapeLe
         if texts[k] not in _DESCRIBING_TAILS or k < 2 or texts[k - 1] not in _HYPHENS:
             continue
         prefix = k - 2
-        while prefix - 1 >= start and view.texts[prefix - 1][:1].isupper():
+        while prefix - 1 >= start and texts[prefix - 1][:1].isupper():
             prefix -= 1
         while prefix < k - 1:
             before = view.span_text(prefix, k - 1)
