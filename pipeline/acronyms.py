@@ -255,7 +255,7 @@ def _tokens_before(text: str, end: int, limit: int) -> list[Span]:
         if stop - start > MAX_TOKEN or len(tokens) >= limit:
             break
         token = text[start:stop]
-        if token[-1] in _CLAUSE_END and _ends_clause(token):
+        if token[-1] in _CLAUSE_END and _ends_clause(token) and not _listed_in_name(text, token, tokens):
             break  # a clause end
         gap_end = tokens[-1][0] if tokens else end
         if gap_end - stop > 1 and text.count("\n", stop, gap_end) > 1:
@@ -290,6 +290,25 @@ def _tokens_before(text: str, end: int, limit: int) -> list[Span]:
         tokens = [(start, stop) for start, stop in clipped if _WORD.search(text, start, stop)]
     tokens.reverse()
     return tokens
+
+
+def _listed_in_name(text: str, token: str, after: list[Span]) -> bool:
+    """Is ``token`` a capitalized word ending in a comma of a title-case list in a name?
+
+    "Arab League Educational, Cultural and Scientific Organization (ALECSO)": the comma
+    lists the name's own words, so the clause goes on. ``after`` holds the tokens
+    already read to the right of ``token``, nearest last; they must go on in capitals
+    to an "and" between two capitalized words ("Cultural and Scientific").
+    """
+    if not token.endswith(",") or not _capitalized(token) or not token[:-1].isalpha():
+        return False
+    words = [text[start:stop] for start, stop in reversed(after)]
+    for index, word in enumerate(words):
+        if word in ("and", "&"):
+            return 0 < index < len(words) - 1 and _capitalized(words[index + 1])
+        if not (_capitalized(word) and word.isalpha()):
+            return False  # a lower-case or punctuated word before any "and"
+    return False
 
 
 # ---------------------------------------------------------------------------
