@@ -30,8 +30,11 @@ COMMON_CODE := pipeline/__init__.py pipeline/cli.py pipeline/stages.py pipeline/
 NORMALIZE_CODE := pipeline/corpus.py pipeline/decode.py pipeline/normalize.py pipeline/homoglyphs.py \
                   pipeline/dedup.py
 EXTRACT_CODE   := pipeline/extract.py pipeline/nlp.py pipeline/rules.py pipeline/yamlsafe.py pipeline/names.py \
-                  pipeline/shapes.py pipeline/structure.py pipeline/linking.py pipeline/acronyms.py \
-                  pipeline/members.py pipeline/tokens.py
+                  pipeline/shapes.py pipeline/structure.py pipeline/acronyms.py \
+                  pipeline/members.py pipeline/tokens.py \
+                  pipeline/linking/__init__.py pipeline/linking/cues.py pipeline/linking/sentence.py \
+                  pipeline/linking/activities.py pipeline/linking/clauses.py pipeline/linking/roles.py \
+                  pipeline/linking/constructions.py pipeline/linking/discourse.py
 RESOLVE_CODE   := pipeline/resolve.py
 TABLES := $(PROCESSED)/documents.parquet $(PROCESSED)/mentions.parquet \
           $(PROCESSED)/organizations.parquet $(PROCESSED)/org_functions.parquet

@@ -16,8 +16,20 @@ from pipeline.stages import EXTRACT_CODE
 PIPELINE = Path(__file__).resolve().parent.parent / "pipeline"
 
 
+def module_file(module: str) -> str | None:
+    """The file of a pipeline module, relative to pipeline/ ("linking/roles.py"), or None."""
+    path = Path(*module.split(".")[1:])
+    for candidate in (path.with_suffix(".py"), path / "__init__.py"):
+        if (PIPELINE / candidate).exists():
+            return candidate.as_posix()
+    return None
+
+
 def imported_modules(start: str) -> set[str]:
-    """File names of the pipeline modules ``start`` imports, directly or not."""
+    """Files (relative to pipeline/) of the pipeline modules ``start`` imports, directly or not.
+
+    Importing a module of a package runs the package's ``__init__.py`` first, so it counts too.
+    """
     seen, todo = set(), [start]
     while todo:
         name = todo.pop()
@@ -28,8 +40,8 @@ def imported_modules(start: str) -> set[str]:
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("pipeline."):
                 parts = node.module.split(".")
-                if len(parts) == 2 and (PIPELINE / f"{parts[1]}.py").exists():
-                    todo.append(f"{parts[1]}.py")
+                todo += [file for k in range(2, len(parts) + 1)
+                         if (file := module_file(".".join(parts[:k]))) is not None]
     return seen
 
 
@@ -47,5 +59,5 @@ def test_fingerprint_covers_every_module_extraction_imports():
 def test_makefile_rebuilds_extraction_when_any_of_them_changes():
     makefile = (PIPELINE.parent / "Makefile").read_text(encoding="utf-8")
     block = re.search(r"^EXTRACT_CODE\s*:=((?:.*\\\n)*.*)$", makefile, re.M).group(1)
-    listed = {Path(p).name for p in block.replace("\\\n", " ").split()}
+    listed = {Path(p).relative_to("pipeline").as_posix() for p in block.replace("\\\n", " ").split()}
     assert imported_modules("extract.py") - NOT_EXTRACTION <= listed

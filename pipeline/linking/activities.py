@@ -1,0 +1,189 @@
+"""Which function mentions of a sentence are activities of its own actors.
+
+Not every function the sentence names is done by its organizations: what
+follows a topic cue is a topic ("skills in investigating cybercrime"), a
+clause about other actors is theirs ("supports countries that prosecute
+cybercriminals"), and people are trained in things ("trains police officers in
+cybercrime investigation"). What is left is computed once per sentence.
+"""
+from __future__ import annotations
+
+import bisect
+
+from pipeline.linking.cues import Cues, _NEXT_GERUND, _PREPOSITIONS, _SKIP, _singular
+from pipeline.linking.sentence import _Sentence, _dateline_end, _org_token_indexes, _passive_by
+
+
+def _own_functions(sent: _Sentence, cues: Cues) -> list:
+    """Function mentions of the sentence that are an activity of its actors (computed once per sentence)."""
+    if not sent.functions:
+        return []
+    if sent._own is None:
+        sent._own = _find_own_functions(sent, cues)
+    return sent._own
+
+
+def _find_own_functions(sent: _Sentence, cues: Cues) -> list:
+    text = sent.text
+    limit = sent.seg.end + 1
+    resume = limit
+    # The regular expressions run only on sentences holding a cue's first word.
+    present = cues.cue_firsts.intersection(sent.words)
+    topic_re = cues.topic_re if present & cues.topic_firsts else None
+    match = topic_re.search(text) if topic_re is not None else None
+    if match:
+        # What follows the cue is a topic; the cue's own words may be an activity
+        # ("organised a workshop on incident response": the workshop is).
+        limit = sent.seg.start + match.end()
+    other_re = cues.other_agent_re if present & cues.other_agent_firsts else None
+    match = other_re.search(text) if other_re is not None else None
+    if match and sent.seg.start + match.start() < limit:
+        # "enabling experts to share information, developing training modules, and
+        # organising trainings": the other agent's clause ends where the next
+        # activity of the organization (a gerund after a comma) begins.
+        limit = sent.seg.start + match.start()
+        follow = _NEXT_GERUND.search(text, match.end())
+        resume = sent.seg.start + follow.start(1) if follow else sent.seg.end + 1
+    # "incident response teams", "capacity building centres": a function word
+    # before an organization head names a kind of body, not an activity.
+    own = [f for f in sent.functions if (f.start < limit or f.start >= resume and
+                                         (topic_re is None or not topic_re.search(text[:f.start - sent.seg.start])))
+           and not _names_a_kind(sent, f, cues) and f.start >= _dateline_end(sent)]
+    if len(own) > 1 and not cues.training_verbs.isdisjoint(sent.words):
+        own = _without_training_topics(sent, own, cues)
+    if own and not cues.others_plurals.isdisjoint(sent.words):
+        own = _without_others_clauses(sent, own, cues)
+    if not own:
+        return own
+    words, starts = sent.words, sent.token_starts
+    # "disseminate threat intelligence reports to raise awareness": an activity
+    # introduced by "to" after another activity is its purpose, not a second one.
+    # After a partnership it is the work the partners do together: "partnered with
+    # NCFRMI to review the policy", "a strategic partnership to build capacity".
+    kept = []
+    for f in own:
+        i = bisect.bisect_left(starts, f.start)
+        i = i if i < len(starts) and starts[i] == f.start else None
+        if kept and i is not None and i > 0 and words[i - 1] == "to" and i > 1 and words[i - 2] != "contribute" \
+                and not (kept[-1].key == _JOINT_WORK != f.key and _partnership(kept[-1], cues)):
+            continue
+        kept.append(f)
+    return kept
+
+
+# The function whose purpose is a further activity of the same actors (see _find_own_functions),
+# when it names a partnership: a partner verb or one of these nouns ("signed a memorandum of
+# understanding to ..."), not "promotes international cooperation to combat cybercrime".
+_JOINT_WORK = "cooperation_diplomacy"
+
+
+_PARTNERSHIP_NOUNS = {"partnership", "partnerships", "memorandum", "mou", "agreement", "alliance"}
+
+
+def _partnership(mention, cues: Cues) -> bool:
+    words = mention.text.lower().split()
+    return any(w in cues.partner_verbs or w in _PARTNERSHIP_NOUNS for w in words)
+
+
+_COPULAS = {"is", "are", "was", "were", "be", "been", "being", "become", "became", "becomes", "remain", "remains"}
+
+
+# Words in -ing that are prepositions, not participles opening a clause.
+_ING_PREPOSITIONS = {"during", "according", "including", "regarding", "concerning", "following", "excluding",
+                     "pending", "notwithstanding", "considering", "involving"}
+
+
+_THAT_COMPLEMENT = {"it", "they", "we", "he", "she", "the", "its", "their", "this", "these", "a", "an"}
+
+
+def _scope_end(sent: _Sentence, own: list, first: int) -> int:
+    """Where a clause opened at token ``first`` ends: at a comma, semicolon or colon, or where
+    "and"/"or"/"but" comes right before a verb that opens a function ("... and funds research
+    projects": the subject's own next activity). Returns a character offset."""
+    words, starts = sent.words, sent.token_starts
+    verb_starts = {sent.token_at(g.start) for g in own if " " in g.text and words[sent.token_at(g.start)][-1:] in "sd"}
+    for k in range(first, len(words)):
+        if words[k] in {",", ";", ":"} or words[k] in {"and", "or", "but"} and k + 1 in verb_starts:
+            return starts[k]
+    return sent.seg.end
+
+
+def _without_others_clauses(sent: _Sentence, own: list, cues: Cues) -> list:
+    """Drop the functions of a clause about other actors: "supports countries that prosecute cybercriminals".
+
+    The clause opens with "that", "who" or a participle right after a plural
+    noun of ``member_nouns`` or ``kind_heads`` that is no organization mention
+    ("provides technical assistance to countries drafting cybercrime laws") and
+    runs to :func:`_scope_end`. After a copula the noun is the subject itself
+    ("ENISA and Europol are agencies that share ..."), and "that" before a
+    pronoun or an article reports what was said ("told governments that it will fund").
+    """
+    words, starts = sent.words, sent.token_starts
+    org_tokens = _org_token_indexes(sent)
+    cut: set[int] = set()
+    for i in [k + 1 for k, w in enumerate(words[:-1]) if w in cues.others_plurals]:
+        w = words[i]
+        if not (w in ("that", "who") or w.endswith("ing") and len(w) > 5 and w not in _ING_PREPOSITIONS) \
+                or (i - 1) in org_tokens:
+            continue
+        if w == "that" and i + 1 < len(words) and (words[i + 1] in _THAT_COMPLEMENT or (i + 1) in org_tokens):
+            continue     # "assured member states that it would share ...": what was said, no relative clause
+        if _after_copula(words, i - 2, org_tokens):
+            continue     # "ENISA and Europol are (all the) agencies that share ...": the subject itself
+        stop = _scope_end(sent, own, i)
+        cut.update(id(g) for g in own if starts[i] <= g.start < stop)
+    return [g for g in own if id(g) not in cut] if cut else own
+
+
+def _after_copula(words: list[str], k: int, org_tokens: set) -> bool:
+    """A copula stands at token ``k`` or up to three words before it, and the words between only
+    qualify the noun after them: "are agencies", "are the agencies", "are all government
+    organizations", "are EU agencies". A preposition, a participle or a comma between makes the
+    noun an object ("is working with countries that ...", "was commended by governments that ...")."""
+    for m in range(k, max(-1, k - 4), -1):
+        word = words[m]
+        if word in _COPULAS:
+            return True
+        if m in org_tokens:
+            continue
+        if word in {",", ";", ":"} or word in _PREPOSITIONS or word.endswith(("ing", "ed")) and len(word) > 4:
+            return False
+    return False
+
+
+def _without_training_topics(sent: _Sentence, own: list, cues: Cues) -> list:
+    """Drop what people are trained in: "trains police officers in cybercrime investigation".
+
+    After a function mention that opens with a training verb and is followed by
+    "in" or "on" and a lowercase word, the functions up to the end of that
+    phrase (:func:`_scope_end`) are the subject of the training, not more
+    activities of the trainer. "trains officers in Africa" names a place.
+    """
+    words, surfaces, starts = sent.words, sent.surfaces, sent.token_starts
+    topics: set[int] = set()
+    for f in own:
+        first = sent.token_at(f.start)
+        k = sent.token_at(f.end)
+        if first >= len(words) or words[first] not in cues.training_verbs or k >= len(words) \
+                or words[k] not in ("in", "on"):
+            continue
+        n = k + 1
+        while n < len(words) and words[n] in _SKIP:
+            n += 1
+        if n >= len(words) or not surfaces[n][:1].islower():
+            continue
+        stop = _scope_end(sent, own, n)
+        # "trains judges in a programme funded by the EU": a passive with its agent is no topic
+        topics.update(id(g) for g in own if g is not f and starts[n] <= g.start < stop and not _passive_by(g))
+    return [g for g in own if id(g) not in topics] if topics else own
+
+
+def _names_a_kind(sent: _Sentence, mention, cues: Cues) -> bool:
+    """The word right after the mention is a kind of body ("incident response teams")."""
+    k = sent.token_at(mention.end)
+    words = mention.text.lower().split()
+    if k >= len(sent.words) or sent.token_starts[k] != mention.end + 1 or words[-1] in _PREPOSITIONS:
+        return False      # "collaboration between agencies": the noun is the object
+    if any(w in _PREPOSITIONS for w in words[1:-1]):
+        return False      # "training on digital forensics to police officers": a phrase, not a modifier
+    return _singular(sent.words[k]) in cues.kind_heads
