@@ -308,11 +308,12 @@ def _name_in_run(view: TokenView, caps: list[bool], run_start: int, run_end: int
 
 def _where_or_when(view: TokenView, connector: str, start: int, end: int, lexicon: ShapeLexicon) -> bool:
     """The complement ``connector`` + tokens ``start``..``end`` says where or when, not which body:
-    "on Tuesday", "on Oct. 3", "in Japan". "Commission on Human Rights", "Committee on March of
-    Dimes", "Center of Excellence in Malaria Research" and "Forum for Agricultural Research in
-    Africa" keep their complements, and so does "of" ("Ministry of Health of Kenya")."""
-    if connector == "on":
-        return end == start + 1 and view.lowers[start].rstrip(".") in DATE_WORDS
+    "on Tuesday", "on Oct. 3", "in October 2014", "in Japan". "Commission on Human Rights",
+    "Committee on March of Dimes", "Center of Excellence in Malaria Research" and "Forum for
+    Agricultural Research in Africa" keep their complements, and so does "of" ("Ministry of
+    Health of Kenya")."""
+    if connector in ("on", "in") and end == start + 1 and view.lowers[start].rstrip(".") in DATE_WORDS:
+        return True
     return connector == "in" and name_key(view.span_text(start, end)) in lexicon.places
 
 
