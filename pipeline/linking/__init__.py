@@ -18,7 +18,7 @@ Real prose says "who does what" in several ways, and each link records which one
   paragraph lead ("Information Sharing: ...") or question.
 
 Without a parser, "acts" is decided from the words just before the mention
-(:func:`role`): the start of a clause, "like", "such as", "by", "from" keep
+(:func:`~pipeline.linking.roles.role`): the start of a clause, "like", "such as", "by", "from" keep
 it an actor; "for", "to" make it a receiver ("training for INTERPOL
 officers"); any other word (a verb, "operates the Global Response Center")
 makes it an object. Examples ("agencies such as INTERPOL") stand where the
@@ -27,7 +27,8 @@ noun before them stands; a partner after
 actor, the owner of an activity ("the World Bank's work") is. Function
 words after a topic cue ("skills in investigating cybercrime", "covering areas
 such as incident response") or after another agent ("where nations can engage
-in dialogue") are not the organization's own activity.
+in dialogue") are not the organization's own activity
+(:mod:`pipeline.linking.activities`).
 
 Known limits, without a parser: passive agents far from their verb are
 missed; a name after "of" right after a function is read as its agent ("the
@@ -60,23 +61,28 @@ from spacy.tokens import Doc
 
 from pipeline.structure import ANSWER, BODY, HEADING, LEAD, QUESTION, Segment
 from pipeline.tokens import TokenView
-from pipeline.linking.cues import (
-    ANAPHORA, Cues, EXAMPLE, HEADING_METHOD, LIST, QUESTION_METHOD, SENTENCE, _cues,
-)
-from pipeline.linking.sentence import Link, _Sentence, _link, _passive_by, _unique
-from pipeline.linking.activities import _own_functions
+from pipeline.linking.cues import Cues, _cues
+from pipeline.linking.sentence import Link, _Sentence, _link, _unique
+from pipeline.linking.activities import _own_functions, _passive_by
 from pipeline.linking.clauses import (
     _clause_of, _clause_start, _coordinated_clauses, _negated, _object_clauses, _relative_clauses,
 )
 from pipeline.linking.roles import PARTNER_ADVERBS, role
 from pipeline.linking.constructions import (
-    _between_parties, _founded_for, _of_complement, _of_or_relative, _owners, _passive_agents, _receives,
-    _supports, _takes_part,
+    _between_parties, _founded_for, _of_complement, _owners, _passive_agents, _receives, _supports,
+    _takes_part,
 )
 from pipeline.linking.discourse import (
-    _antecedents, _definite_antecedents, _is_list_item, _lead_in, _list_owner, _opens_with,
-    _partner_lists, _partners, _pointed_links, _previous_body, _singular_antecedent, _verb_initial,
+    _antecedents, _definite_antecedents, _is_list_item, _lead_in, _list_owner, _of_or_relative,
+    _opens_with, _partner_lists, _partners, _pointed_links, _previous_body, _singular_antecedent,
+    _verb_initial,
 )
+
+
+SENTENCE, ANAPHORA, EXAMPLE, HEADING_METHOD, QUESTION_METHOD = "sentence", "anaphora", "example", "heading", "question"
+
+
+LIST = "list"
 
 __all__ = ["Link", "PARTNER_ADVERBS", "link_document"]
 

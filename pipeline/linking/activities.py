@@ -3,15 +3,32 @@
 Not every function the sentence names is done by its organizations: what
 follows a topic cue is a topic ("skills in investigating cybercrime"), a
 clause about other actors is theirs ("supports countries that prosecute
-cybercriminals"), and people are trained in things ("trains police officers in
-cybercrime investigation"). What is left is computed once per sentence.
+cybercriminals"), people are trained in things ("trains police officers in
+cybercrime investigation"), a function that names a kind of body ("incident
+response teams") is no activity, and a dateline holds none. What is left is
+computed once per sentence. :func:`_scope_end` (where such a phrase ends) and
+the tests for passive mentions ("funded by") serve the other modules too.
 """
 from __future__ import annotations
 
 import bisect
+import re
 
-from pipeline.linking.cues import Cues, _NEXT_GERUND, _PREPOSITIONS, _SKIP, _singular
-from pipeline.linking.sentence import _Sentence, _dateline_end, _org_token_indexes, _passive_by
+from pipeline.linking.cues import Cues, _PREPOSITIONS, _SKIP, _singular
+from pipeline.linking.sentence import _Sentence, _dateline_end, _org_token_indexes
+
+
+_NEXT_GERUND = re.compile(r",\s+(?:and\s+)?([a-z]+ing)\b")
+
+
+def _gives_from(fn) -> bool:
+    """A function phrase that names its givers after "from" ("funding from", "loans from")."""
+    return fn.text[-5:].lower() == " from"
+
+
+def _passive_by(fn) -> bool:
+    """A function phrase whose agent follows it ("funded by", "co-financed by", "funding from")."""
+    return fn.text[-3:].lower() == " by" or _gives_from(fn)
 
 
 def _own_functions(sent: _Sentence, cues: Cues) -> list:

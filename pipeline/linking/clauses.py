@@ -3,20 +3,26 @@
 The role of a name depends on its clause: the subject of "..., and the World
 Bank funds projects" does not share the first clause's activity. Without a
 parser, clause boundaries come from punctuation, conjunctions, relative
-pronouns and verb-like words; this module also finds the subject after an
-opening phrase, a dateline or a reporting verb ("Europol said the ITU ..."),
-and negations between an organization and its activity.
+pronouns and verb-like words. This module also finds where the subject stands
+after an opening phrase, a dateline (read by :mod:`pipeline.linking.sentence`)
+or a person's reporting verb ("Burt said Microsoft's Digital Crimes Unit led
+the investigation"), and the negations between an organization and its
+activity.
 """
 from __future__ import annotations
 
 import bisect
 import re
 
-from pipeline.linking.cues import (
-    Cues, _AGENT_PREPOSITIONS, _AUXILIARIES, _BULLETS, _COORD, _LOCATED, _PREPOSITIONS, _PRONOUNS, _SKIP,
-)
+from pipeline.linking.cues import Cues, _AUXILIARIES, _BULLETS, _COORD, _LOCATED, _PREPOSITIONS, _SKIP
 from pipeline.linking.sentence import _Sentence, _after_dateline, _org_token_indexes, _starts_with
 from pipeline.linking.activities import _own_functions
+
+
+_PRONOUNS = {"they", "it", "we", "he", "she", "i", "you"}
+
+
+_AGENT_PREPOSITIONS = {"from", "by"}     # in an opening phrase, they name its activity's own agent
 
 
 def _object_clauses(sent: _Sentence, cues: Cues, joins: list) -> dict:
@@ -135,6 +141,13 @@ def _relative_clauses(sent: _Sentence, cues: Cues, about: list | None = None) ->
             if start <= fn.start < end:
                 found[id(fn)] = (org, fn)
     return found
+
+
+def _after_located(words: list[str], k: int) -> int:
+    """The token after a "<place>-based" compound that starts at ``k`` ("the Lyon-based INTERPOL"), else ``k``."""
+    if k + 2 < len(words) and words[k + 1] == "-" and words[k + 2] in _LOCATED:
+        return k + 3
+    return k
 
 
 def _coordinated_clauses(sent: _Sentence, cues: Cues, clause_start: int = 0) -> list[int]:
@@ -262,6 +275,10 @@ def _after_short_opening(words: list[str], k: int, org_tokens: set, function_sta
     return k
 
 
+_OPENING_PREPOSITIONS = {"together", "with", "in", "during", "through", "under", "after", "before", "following",
+                         "since", "at", "on", "for", "from", "according", "alongside", "unlike", "like", "besides"}
+
+
 def _opening_phrase_end(sent: _Sentence, clause_start: int, org_tokens: set) -> int:
     """The first token after an opening phrase that names another organization as an agent, or 0.
 
@@ -365,87 +382,3 @@ def _after_reporting_verb(sent: _Sentence, start: int, cues: Cues) -> int:
                 return start     # "The experts said they need training": the speakers, not an organization
             return k
     return start
-
-
-# Words between a speaker and its reporting verb: "Europol has also said ...".
-_BEFORE_REPORTING = {"has", "have", "had", "also", "again", "recently", "publicly", "then"}
-
-
-# Reporting verbs that also take an object or an addressee ("announced the EU funding", "told the ITU
-# that ..."): the name after them opens the reported clause only after "that".
-_REPORTS_AN_OBJECT = {"told", "tells", "announced", "announces", "reported", "reports", "mentioned", "highlighted",
-                      "expressed", "stressed", "underlined", "emphasized", "emphasised", "confirmed"}
-
-
-def _reports_another(words: list[str], k: int, org_tokens: set, cues: Cues) -> bool:
-    """The organization before token ``k``, or the list of them it ends, says what another does.
-
-    "Europol said the ITU trains judges", "Europol and Eurojust have said that the ITU ...":
-    the reported clause has an organization of its own as subject, which acts; the speaker
-    does not. ("ENISA said it will train judges" keeps ENISA: the pronoun is the speaker itself.)
-    """
-    while k < len(words) and (k in org_tokens or words[k] in _COORD or words[k] in _SKIP):
-        k += 1
-    while k < len(words) and words[k] in _BEFORE_REPORTING:
-        k += 1
-    return k < len(words) and words[k] in cues.reporting_verbs and _reported_subject(words, k, org_tokens, cues) \
-        is not None
-
-
-def _reported_by_organization(words: list[str], j: int, org_tokens: set, cues: Cues) -> bool:
-    """Token ``j``, a reporting verb or the "that" or colon after one, follows an organization that
-    speaks and opens a clause whose subject is an organization ("Europol said (that) the ITU ...").
-    After a person or a clause ("The EU funds the project, said UNODC") it opens none."""
-    while j > 0 and words[j] in {"that", ":"}:
-        j -= 1
-    if j < 1 or words[j] not in cues.reporting_verbs or _reported_subject(words, j, org_tokens, cues) is None:
-        return False
-    k = j - 1
-    while k >= 0 and words[k] in _BEFORE_REPORTING:
-        k -= 1
-    return k >= 0 and k in org_tokens
-
-
-def _reported_subject(words: list[str], k: int, org_tokens: set, cues: Cues) -> int | None:
-    """Where the clause reported after the verb at token ``k`` begins, if its subject is an
-    organization: "said (that) the ITU trains ...", "announced that UNODC will ..." (but not
-    "announced the EU funding", "told the ITU that ...", nor an organization that only
-    describes a noun: "said the EU's support ...", "said the EU-funded project ...")."""
-    verb, k = words[k], k + 1
-    that = False
-    while k < len(words) and words[k] in {"that", ",", ":"}:
-        that = that or words[k] == "that"
-        k += 1
-    if verb in _REPORTS_AN_OBJECT and not that:
-        return None
-    start = k
-    while k < len(words) and words[k] in _SKIP:
-        k += 1
-    if k not in org_tokens:
-        return None
-    while k < len(words) and k in org_tokens:
-        k += 1
-    if k < len(words) and (words[k] in cues.possessive or words[k] in {"-", "–"}):
-        return None
-    return start
-
-
-# Verbs of handing something over: the organization after "with" right after them receives it.
-# ("exchanges information with", "conducts joint investigations with", "develops standards with"
-# name partners who do it too.)
-_TRANSFER_VERBS = {f"{stem}{end}" for stem, ends in (
-    ("shar", ("e", "es", "ed", "ing")), ("disseminat", ("e", "es", "ed", "ing")),
-    ("circulat", ("e", "es", "ed", "ing")), ("distribut", ("e", "es", "ed", "ing")),
-    ("send", ("", "s", "ing")), ("sent", ("",)), ("pass", ("", "es", "ed", "ing")),
-    ("transmit", ("", "s", "ted", "ting"))) for end in ends}
-
-
-def _after_located(words: list[str], k: int) -> int:
-    """The token after a "<place>-based" compound that starts at ``k`` ("the Lyon-based INTERPOL"), else ``k``."""
-    if k + 2 < len(words) and words[k + 1] == "-" and words[k + 2] in _LOCATED:
-        return k + 3
-    return k
-
-
-_OPENING_PREPOSITIONS = {"together", "with", "in", "during", "through", "under", "after", "before", "following",
-                         "since", "at", "on", "for", "from", "according", "alongside", "unlike", "like", "besides"}

@@ -1,16 +1,18 @@
 """Constructions that give an activity to someone other than the clause's subject, or take it away.
 
 The parties an activity is "between", an organization whose support or
-participation the sentence names, one praised or tasked for an activity, the
-owner of an activity named next to it ("a WHO report", "a study by the OECD"),
-a receiver ("ASEAN received funding from the World Bank") and the agent of a
-passive ("staff funded by the World Bank").
+participation the sentence names, one praised, tasked or founded for an
+activity ("created the FATF to combat ..."), the owner of an activity named
+next to it ("a WHO report", "a study by the OECD"), a name in the complement of
+another's activity ("the goal of the UNFCCC"), a receiver ("ASEAN received
+funding from the World Bank") and the agent of a passive ("staff funded by the
+World Bank").
 """
 from __future__ import annotations
 
 from pipeline.linking.cues import Cues, _AUXILIARIES, _COORD, _SKIP
-from pipeline.linking.sentence import _Sentence, _gives_from, _org_token_indexes, _passive_by
-from pipeline.linking.activities import _scope_end
+from pipeline.linking.sentence import _Sentence, _org_token_indexes
+from pipeline.linking.activities import _gives_from, _passive_by, _scope_end
 from pipeline.linking.clauses import _negated, _verb_like
 from pipeline.linking.roles import _noun_after_name
 
@@ -138,18 +140,6 @@ def _takes_part(sent: _Sentence, org, cues: Cues) -> bool:
     return False
 
 
-def _of_or_relative(sent: _Sentence, mention, cues: Cues) -> bool:
-    """The mention follows "of" (an article between) or stands in a relative clause opened
-    earlier in the sentence: "the responsibility of the IEC", "fields which the IEC covers"."""
-    words = sent.words
-    k = sent.token_at(mention.start) - 1
-    while k >= 0 and words[k] in _SKIP:
-        k -= 1
-    if k >= 0 and words[k] == "of":
-        return True
-    return any(words[j] in cues.relative_pronouns or words[j] == "that" for j in range(k + 1))
-
-
 # Words between a founding verb and the body it founds: "set up its own Digital Crimes Unit".
 _FOUNDED_MODIFIERS = {"new", "its", "their", "own", "his", "her", "our"}
 
@@ -164,7 +154,7 @@ def _founded_for(sent: _Sentence, own: list, cues: Cues) -> tuple[list, set]:
     right after one of ``founding_verbs`` (an article, "new", "its" or "up" between) and right
     before "to" (perhaps after "in <year>"), or after one of ``praise_verbs`` and before "for",
     or after one of ``assigning_verbs`` and before "with". The functions from there to the end
-    of the clause (:func:`_scope_end`) are its own. The founder keeps whatever the sentence
+    of the clause (``activities._scope_end``) are its own. The founder keeps whatever the sentence
     gives it; who praises or tasks does not do what it praises or tasks: the ids of those
     functions are the second value. Praise and tasks are activities ("for approving", "for its
     work", "with developing"), not gifts ("thanked the ITU for the invitation").

@@ -9,12 +9,6 @@ from __future__ import annotations
 import re
 
 
-SENTENCE, ANAPHORA, EXAMPLE, HEADING_METHOD, QUESTION_METHOD = "sentence", "anaphora", "example", "heading", "question"
-
-
-LIST = "list"
-
-
 _BULLETS = ("-", "•", "*", "–", "—", "·")
 
 
@@ -24,19 +18,10 @@ _SKIP = {"the", "a", "an", "both", "either", "(", ")", "[", "]", '"', "“", "�
 _COORD = {"and", "or", ",", "&"}
 
 
-_PRONOUNS = {"they", "it", "we", "he", "she", "i", "you"}
-
-
 _LOCATED = {"based", "headquartered"}       # "<place>-based <organization>"
 
 
-_NEXT_GERUND = re.compile(r",\s+(?:and\s+)?([a-z]+ing)\b")
-
-
 _PREPOSITIONS = {"with", "between", "among", "by", "from", "for", "on", "of", "to", "in", "against"}
-
-
-_AGENT_PREPOSITIONS = {"from", "by"}     # in an opening phrase, they name its activity's own agent
 
 
 _MODALS = {"can", "could", "may", "might", "will", "would", "should", "must", "to", "shall"}
@@ -89,7 +74,7 @@ class Cues:
         self.member_nouns = {p[0] for p in low("member_nouns") if len(p) == 1}
         self.training_verbs = {p[0] for p in low("training_verbs") if len(p) == 1}
         self.receiving_verbs = {p[0] for p in low("receiving_verbs") if len(p) == 1}
-        # The plurals of these nouns open clauses about other actors (see _without_others_clauses).
+        # The plurals of these nouns open clauses about other actors (see activities._without_others_clauses).
         self.others_plurals = frozenset(
             plural for noun in self.member_nouns | self.kind_heads
             for plural in (noun + "s", noun + "es", noun[:-1] + "ies") if _singular(plural) == noun)

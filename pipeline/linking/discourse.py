@@ -1,16 +1,29 @@
 """Links across sentences.
 
 A sentence that points back ("They ...", "The Agency ...", "It also ..."), a list
-whose items take the organization of their lead-in line, a sentence of examples
-("Examples include the work of ISO and IEC") and the partners a document lists
-for an organization.
+whose items take the organization of their lead-in line, the partners a
+document lists for an organization, and the sentence a sentence of examples
+illustrates ("Examples include the work of ISO and IEC"; :func:`link_document`
+makes those links).
 """
 from __future__ import annotations
 
 from pipeline.structure import ANSWER, BODY, HEADING, LEAD, QUESTION
-from pipeline.linking.cues import Cues, _BULLETS, _singular
+from pipeline.linking.cues import Cues, _BULLETS, _SKIP, _singular
 from pipeline.linking.sentence import Link, _Sentence, _link, _starts_with
 from pipeline.linking.clauses import _negated
+
+
+def _of_or_relative(sent: _Sentence, mention, cues: Cues) -> bool:
+    """The mention follows "of" (an article between) or stands in a relative clause opened
+    earlier in the sentence: "the responsibility of the IEC", "fields which the IEC covers"."""
+    words = sent.words
+    k = sent.token_at(mention.start) - 1
+    while k >= 0 and words[k] in _SKIP:
+        k -= 1
+    if k >= 0 and words[k] == "of":
+        return True
+    return any(words[j] in cues.relative_pronouns or words[j] == "that" for j in range(k + 1))
 
 
 def _pointed_links(orgs: list, own: list, method: str, sent: _Sentence, clause_start: int, cues: Cues,

@@ -12,10 +12,85 @@ from __future__ import annotations
 from pipeline.names import DATE_WORDS
 from pipeline.linking.cues import Cues, _AUXILIARIES, _COORD, _LOCATED, _SKIP, _singular
 from pipeline.linking.sentence import _Sentence, _org_token_indexes
-from pipeline.linking.clauses import (
-    _OPENING_PREPOSITIONS, _TRANSFER_VERBS, _closes_subject_relative, _reported_by_organization,
-    _reports_another,
-)
+from pipeline.linking.clauses import _OPENING_PREPOSITIONS, _closes_subject_relative
+
+
+# Words that may stand between a partner verb and "with" besides adverbs in -ly ("work very
+# closely with"); pipeline/extract.py builds its partner-phrase pattern from them too.
+PARTNER_ADVERBS = ("very", "together", "also")
+
+
+# Words between a speaker and its reporting verb: "Europol has also said ...".
+_BEFORE_REPORTING = {"has", "have", "had", "also", "again", "recently", "publicly", "then"}
+
+
+# Reporting verbs that also take an object or an addressee ("announced the EU funding", "told the ITU
+# that ..."): the name after them opens the reported clause only after "that".
+_REPORTS_AN_OBJECT = {"told", "tells", "announced", "announces", "reported", "reports", "mentioned", "highlighted",
+                      "expressed", "stressed", "underlined", "emphasized", "emphasised", "confirmed"}
+
+
+def _reports_another(words: list[str], k: int, org_tokens: set, cues: Cues) -> bool:
+    """The organization before token ``k``, or the list of them it ends, says what another does.
+
+    "Europol said the ITU trains judges", "Europol and Eurojust have said that the ITU ...":
+    the reported clause has an organization of its own as subject, which acts; the speaker
+    does not. ("ENISA said it will train judges" keeps ENISA: the pronoun is the speaker itself.)
+    """
+    while k < len(words) and (k in org_tokens or words[k] in _COORD or words[k] in _SKIP):
+        k += 1
+    while k < len(words) and words[k] in _BEFORE_REPORTING:
+        k += 1
+    return k < len(words) and words[k] in cues.reporting_verbs and _reported_subject(words, k, org_tokens, cues) \
+        is not None
+
+
+def _reported_by_organization(words: list[str], j: int, org_tokens: set, cues: Cues) -> bool:
+    """Token ``j``, a reporting verb or the "that" or colon after one, follows an organization that
+    speaks and opens a clause whose subject is an organization ("Europol said (that) the ITU ...").
+    After a person or a clause ("The EU funds the project, said UNODC") it opens none."""
+    while j > 0 and words[j] in {"that", ":"}:
+        j -= 1
+    if j < 1 or words[j] not in cues.reporting_verbs or _reported_subject(words, j, org_tokens, cues) is None:
+        return False
+    k = j - 1
+    while k >= 0 and words[k] in _BEFORE_REPORTING:
+        k -= 1
+    return k >= 0 and k in org_tokens
+
+
+def _reported_subject(words: list[str], k: int, org_tokens: set, cues: Cues) -> int | None:
+    """Where the clause reported after the verb at token ``k`` begins, if its subject is an
+    organization: "said (that) the ITU trains ...", "announced that UNODC will ..." (but not
+    "announced the EU funding", "told the ITU that ...", nor an organization that only
+    describes a noun: "said the EU's support ...", "said the EU-funded project ...")."""
+    verb, k = words[k], k + 1
+    that = False
+    while k < len(words) and words[k] in {"that", ",", ":"}:
+        that = that or words[k] == "that"
+        k += 1
+    if verb in _REPORTS_AN_OBJECT and not that:
+        return None
+    start = k
+    while k < len(words) and words[k] in _SKIP:
+        k += 1
+    if k not in org_tokens:
+        return None
+    while k < len(words) and k in org_tokens:
+        k += 1
+    if k < len(words) and (words[k] in cues.possessive or words[k] in {"-", "–"}):
+        return None
+    return start
+
+
+# Verbs of handing something over: the organization after "with" right after them receives it.
+# ("exchanges information with", "conducts joint investigations with", "develops standards with"
+# name partners who do it too.)
+_TRANSFER_VERBS = {f"{stem}{end}" for stem, ends in (
+    ("shar", ("e", "es", "ed", "ing")), ("disseminat", ("e", "es", "ed", "ing")),
+    ("circulat", ("e", "es", "ed", "ing")), ("distribut", ("e", "es", "ed", "ing")),
+    ("send", ("", "s", "ing")), ("sent", ("",)), ("pass", ("", "es", "ed", "ing")),
+    ("transmit", ("", "s", "ted", "ting"))) for end in ends}
 
 
 def _after_function(sent: _Sentence, j: int) -> bool:
@@ -499,6 +574,3 @@ def _after_partner_verb(words: list[str], j: int, cues: Cues) -> bool:
 def _partner_adverb(word: str) -> bool:
     """A word that may stand between a partner verb and "with" ("very closely", "together")."""
     return word.endswith("ly") or word in PARTNER_ADVERBS
-
-
-PARTNER_ADVERBS = ("very", "together", "also")

@@ -56,14 +56,14 @@ class _Sentence:
         self.orgs = _within(orgs, seg.start, seg.end)
         self.functions = _within(functions, seg.start, seg.end)
         self._org_tokens = None
-        self._own = None
+        self._own = None               # activities._own_functions
         self.actors: list = []
         self.agents: set = set()       # ids of actors that own an activity ("the World Bank's work")
-        self.roles: dict = {}          # id(organization mention) -> its role (see role())
+        self.roles: dict = {}          # id(organization mention) -> its role (see roles.role)
         self.dateline_end = None       # where the text after a dateline starts ("WASHINGTON - ..."), -1 if none
         self._words = None
-        self._list_item = None         # computed once: every later item of a list asks again
-        self._negatable = None         # holds a negation's first word
+        self._list_item = None         # discourse._is_list_item: every later item of a list asks again
+        self._negatable = None         # clauses._negated: holds a negation's first word
 
     def _read_tokens(self) -> None:
         idx, lowers, texts = self._view.words
@@ -98,16 +98,6 @@ class _Sentence:
     def token_at(self, char: int) -> int:
         """Index in the sentence's tokens of the token that starts at or after ``char``."""
         return bisect.bisect_left(self.token_starts, char)
-
-
-def _passive_by(fn) -> bool:
-    """A function phrase whose agent follows it ("funded by", "co-financed by", "funding from")."""
-    return fn.text[-3:].lower() == " by" or _gives_from(fn)
-
-
-def _gives_from(fn) -> bool:
-    """A function phrase that names its givers after "from" ("funding from", "loans from")."""
-    return fn.text[-5:].lower() == " from"
 
 
 def _link(org, fn, method: str, sent: _Sentence, org_sentence: _Sentence | None = None,
