@@ -48,6 +48,8 @@ def _between_parties(sent: _Sentence, own: list, cues: Cues) -> list:
             if first >= len(words) or org.start < starts[first]:
                 continue
             gap = words[first:sent.token_at(org.start)]
+            if parties and _placed(sent, first, gap):
+                gap = gap[2:]    # "between the Nanyang Technological University, Singapore and ..."
             if any(w not in _SKIP and w not in _COORD for w in gap) or (parties and not gap):
                 break
             first = sent.token_at(org.end)
@@ -70,6 +72,13 @@ def _between_parties(sent: _Sentence, own: list, cues: Cues) -> list:
 
 
 _CONJUNCTIONS = {"and", "&", "or"}
+
+
+def _placed(sent: _Sentence, k: int, gap: list[str]) -> bool:
+    """The words after a party (from token ``k``) open with where it is: a comma and one capitalized
+    word that is no organization ("the Nanyang Technological University, Singapore and ...")."""
+    return len(gap) > 2 and gap[0] == "," and sent.surfaces[k + 1][:1].isupper() and gap[1].isalpha() \
+        and (gap[2] in _CONJUNCTIONS or gap[2] == ",")
 
 
 _FUNDING = "funding"

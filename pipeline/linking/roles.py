@@ -313,6 +313,10 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
             # owning the organization leaves it where it stands.
             j = _before_proper_name(surfaces, j - 1, clause_start, org_tokens)
             continue
+        if j - 2 >= clause_start and words[j - 1] == "," and (j - 2) in org_tokens and word.isalpha() \
+                and surfaces[j][:1].isupper() and words[j + 1] in _COORD:
+            j -= 2       # "between the Nanyang Technological University, Singapore and ...": where it is
+            continue
         if word in _LOCATED and j >= 2 and words[j - 1] == "-":
             # "the Geneva-based ITU", "the New York-based ...": the place describes the organization
             j = _before_proper_name(surfaces, j - 3, clause_start, org_tokens)
