@@ -366,7 +366,7 @@ def _check(view: TokenView, caps: list[bool], start: int, end: int, first: int, 
     if len(words) == 2 and len(modifiers) == 1 and modifiers[0] == words[0] and not view.is_upper[modifiers[0]] \
             and lowers[modifiers[0]] not in lexicon.place_modifiers and "-" not in lowers[modifiers[0]] \
             and _common_word(lowers[modifiers[0]]):
-        return None      # "Trust Fund", "Police Office", "Steering Committee": a kind, not a name ("Co-operative Bank" is one)
+        return None      # "Trust Fund", "Police Office": a kind, not a name ("Co-operative Bank" is one)
     if all(lowers[k] in lexicon.generic_modifiers for k in modifiers):
         plural_head = any(lexicon.head_of(texts[k]) and lexicon.head_of(texts[k]) != lowers[k] for k in words)
         # "European Commission", "World Bank": a place or the world before one

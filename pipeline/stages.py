@@ -47,10 +47,11 @@ from pipeline.write import TableWriter, publish_dataset, scratch_dir, write_parq
 WORK = ".work"
 FILES_PER_SHARD = 64
 DOCS_PER_ROW_GROUP = 128
+# The modules extraction runs, relative to pipeline/ (tests/test_stage_code.py keeps the list whole).
 EXTRACT_CODE = ("extract.py", "nlp.py", "rules.py", "names.py", "shapes.py", "structure.py", "acronyms.py",
                 "yamlsafe.py", "tokens.py", "members.py",
                 *(f"linking/{name}.py" for name in ("__init__", "cues", "sentence", "activities", "clauses", "roles",
-                                                    "constructions", "discourse")))   # tests/test_stage_code.py keeps it whole
+                                                    "constructions", "discourse")))
 
 
 def _prefer_jemalloc() -> None:
