@@ -28,7 +28,7 @@ RULE_FILES  := $(shell find $(RULES) -type f -name '*.yml' 2>/dev/null | sort)
 COMMON_CODE := pipeline/__init__.py pipeline/cli.py pipeline/stages.py pipeline/schemas.py pipeline/write.py \
                pipeline/progress.py
 NORMALIZE_CODE := pipeline/corpus.py pipeline/decode.py pipeline/normalize.py pipeline/homoglyphs.py \
-                  pipeline/dedup.py
+                  pipeline/unwrap.py pipeline/dedup.py
 EXTRACT_CODE   := pipeline/extract.py pipeline/nlp.py pipeline/rules.py pipeline/yamlsafe.py pipeline/names.py \
                   pipeline/shapes.py pipeline/structure.py pipeline/acronyms.py \
                   pipeline/members.py pipeline/tokens.py \

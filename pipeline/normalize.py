@@ -5,7 +5,7 @@ step reads the previous step's output and returns edits ``(start, end,
 replacement)``; the edits are composed into one list of ``Change`` records
 that map the output back to the input exactly, so a span found in the
 normalized text can be traced to the raw document (``Normalized.raw_span``).
-Pure-ASCII text without control characters is returned as it is.
+Pure-ASCII text without control characters or soft line breaks is returned as it is.
 
 Order of the steps, and why:
 
@@ -27,7 +27,11 @@ Order of the steps, and why:
    characters (``_INVISIBLE``). Before the homoglyph step, so that
    ``I\u200bT\u200bU`` is one word when it is examined.
 6. ``space``: no-break and other odd-width spaces become U+0020.
-7. ``homoglyph``: fold Cyrillic and Greek look-alikes (``pipeline.homoglyphs``).
+7. ``wrap``: join the lines of hard-wrapped paragraphs (``pipeline.unwrap``):
+   a soft line break becomes a space, a word hyphenated at a line end is
+   rejoined. After the newline step, which leaves only LF; before the
+   homoglyph step, whose decisions look at whole lines.
+8. ``homoglyph``: fold Cyrillic and Greek look-alikes (``pipeline.homoglyphs``).
    Last, because it decides by whole words and their neighbours.
 
 A later step that edits inside an earlier step's replacement extends that
@@ -67,8 +71,9 @@ import ftfy
 from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES, is_bad
 
 from pipeline.homoglyphs import homoglyph_edits
+from pipeline.unwrap import may_need_unwrapping, unwrap_edits
 
-KINDS = ("mojibake", "homoglyph", "invisible", "space", "newline", "control")
+KINDS = ("mojibake", "homoglyph", "invisible", "space", "wrap", "newline", "control")
 _KIND_RANK = {kind: rank for rank, kind in enumerate(KINDS)}
 
 Edit = tuple[int, int, str]
@@ -394,6 +399,7 @@ STEPS: tuple[Step, ...] = (
     ("control", _controls),
     ("invisible", _invisibles),
     ("space", _spaces),
+    ("wrap", unwrap_edits),
     ("homoglyph", homoglyph_edits),
 )
 
@@ -500,7 +506,7 @@ def _ftfy_unstable(text: str, spans: list[_Span]) -> bool:
 
 def normalize(text: str) -> Normalized:
     """Repair ``text`` (see the module docstring) and record every change."""
-    if text.isascii() and not _ASCII_NEEDS_WORK.search(text):
+    if text.isascii() and not _ASCII_NEEDS_WORK.search(text) and not may_need_unwrapping(text):
         return Normalized(text, ())
     current, spans = _run_steps(text)
     for _ in range(_MAX_PASSES - 1):

@@ -360,7 +360,7 @@ def normalization_html(docs: pd.DataFrame) -> str:
             f"<tbody>{rows}</tbody></table>"
             "<p>Every change is recorded with its offsets in <code>documents.changes</code>: mojibake repaired, "
             "look-alike Cyrillic or Greek letters folded to Latin, invisible characters removed, unusual spaces, "
-            "line breaks and control characters normalized.</p>")
+            "line breaks and control characters normalized, and the lines of hard-wrapped paragraphs joined.</p>")
 
 
 def org_link(org_id: str, names: dict[str, str]) -> Markup:

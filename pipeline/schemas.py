@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-CHANGE_KINDS = ("mojibake", "homoglyph", "invisible", "space", "newline", "control")
+CHANGE_KINDS = ("mojibake", "homoglyph", "invisible", "space", "wrap", "newline", "control")
 
 CHANGE = pa.struct([
     ("start", pa.int64()), ("end", pa.int64()), ("norm_start", pa.int64()),

@@ -1,7 +1,12 @@
 """Organization and function mentions on real sentences (the seeds and typical report prose)."""
 from __future__ import annotations
 
+import textwrap
+from pathlib import Path
+
 import pytest
+
+RAW = Path(__file__).resolve().parent.parent / "raw"
 
 
 def orgs(extraction):
@@ -170,3 +175,16 @@ def test_a_pattern_never_cuts_through_a_phrase_but_may_hold_it_whole(extract):
     assert functions(ex)[-2:] == [("Information Sharing", "information_sharing"),
                                   ("Threat Intelligence", "information_sharing")]
     assert len(functions(ex)) == 302
+
+
+@pytest.mark.parametrize("seed", sorted(p.name for p in RAW.glob("*.txt")))
+def test_hard_wrapped_seed_gives_the_same_links(extract, seed):
+    """The seeds wrapped at 72 columns, as text copied from a PDF or an e-mail would be: every link
+    survives (before normalization joined the lines of wrapped paragraphs, most were lost)."""
+    text = (RAW / seed).read_text(encoding="utf-8")
+    wrapped = "\n".join(textwrap.fill(line, 72, break_long_words=False) if line.strip() else line
+                        for line in text.split("\n"))
+    assert wrapped.count("\n") > 2 * text.count("\n")      # the wrapping is real
+    links = {(link.org_key, link.function_id) for link in extract(text).links}
+    assert len(links) > 10
+    assert {(link.org_key, link.function_id) for link in extract(wrapped).links} == links

@@ -200,8 +200,21 @@ def test_raw_span_stays_in_bounds_and_maps_unchanged_text(text: str, data: st.Da
 @given(st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E) | st.sampled_from("\t\n"),
                max_size=200))
 def test_ascii_without_controls_is_untouched(text: str) -> None:
+    # Every line ends a sentence, so no line break is a soft one (those are joined: pipeline.unwrap).
+    text = text.replace("\n", ".\n")
     result = normalize(text)
     assert result.text == text and result.changes == ()
+
+
+@PROPERTY
+@given(st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E) | st.sampled_from("\t\n-"),
+               max_size=200))
+def test_ascii_changes_only_at_soft_line_breaks(text: str) -> None:
+    result = normalize(text)
+    for change in result.changes:
+        assert change.kind == "wrap"
+        assert (change.original, change.replacement) in {("\n", " "), ("\n", ""), ("-\n", "")}
+    assert normalize_text(result.text) == result.text
 
 
 _LOOKALIKES: dict[str, list[str]] = {}
@@ -232,7 +245,8 @@ def test_spoofed_english_is_idempotent_and_mostly_latin_words_come_back(
     once = normalize(text)
     assert normalize_text(once.text) == once.text
     assert_consistent(text, once)
-    out_words = once.text.split(" " if separator == "\u00a0" else separator)
+    # Words one per line are joined into a line (pipeline.unwrap), so split on any whitespace.
+    out_words = once.text.split(", ") if separator == ", " else once.text.split()
     for original, disguised, out in zip(words, spoofed, out_words):
         n_fold = sum(1 for a, b in zip(original, disguised) if a != b)
         if len(original) - n_fold >= n_fold:
@@ -247,3 +261,23 @@ def test_mojibake_hint_is_necessary_for_ftfy_heuristic(text: str) -> None:
     """The prefilter may skip a line only if ftfy's own heuristic cannot match it."""
     if BADNESS_RE.search(text):
         assert _MOJIBAKE_HINT.search(text)
+
+
+# Pieces of hard-wrapped prose: words of every kind the unwrap rules read, joined by
+# spaces, soft and hard line breaks, hyphenated line ends, blank lines and list markers.
+_PROSE_PIECES = ENGLISH + ["the", "by", "of", "and", "The", "Union", "(ITU)", "informa-", "tion", "build-", "ing",
+                           "well-", "known", "Key", "objectives", "thе", "Wоrld", "Bank,", "2020.", "funds:", "-"]
+
+
+@PROPERTY
+@given(st.lists(st.tuples(st.sampled_from(_PROSE_PIECES),
+                          st.sampled_from([" ", " ", "\n", "\n", "\n\n", ", ", ". ", "\n- ", "\n  "])),
+                min_size=1, max_size=40))
+def test_unwrapping_is_a_fixed_point_and_recorded(pieces: list[tuple[str, str]]) -> None:
+    text = "".join(word + separator for word, separator in pieces)
+    once = normalize(text)
+    assert_consistent(text, once)
+    assert normalize_text(once.text) == once.text
+    for change in once.changes:
+        if change.kind == "wrap":
+            assert "\n" in change.original and "\n" not in change.replacement
