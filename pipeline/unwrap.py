@@ -52,8 +52,10 @@ Edit = tuple[int, int, str]
 
 # A line that opens a list item or a question or answer: "- ", "• ", "3. ", "(b) ", "(iv) ", "Q: ".
 _MARKER = re.compile(r"(?:[-*+•–—·▪◦‣]|\d{1,3}[.)]|\(?(?:[A-Za-z]|[ivxIVX]{1,4}|\d{1,3})\)|[QA]\d*[.:)])(?:\s|$)")
-# A line break that could be soft: no sentence end, colon or space before it, no space after it.
-_CANDIDATE = re.compile(r"(?<=[^\s.!?:;])\n(?=\S)")
+# A line break before text. (A lookbehind for the character before it would make the regular
+# expression engine try every position of the text instead of scanning for line breaks.)
+_BREAK_BEFORE_TEXT = re.compile(r"\n(?=\S)")
+_HARD_ENDS = ".!?:;"
 _WORD_END = re.compile(r"[^\W\d_]+$")
 _WORD_START = re.compile(r"[^\W\d_]+")
 _CONTINUING_PUNCTUATION = ",);%"
@@ -70,8 +72,13 @@ _FUNCTION_WORDS = frozenset(
 
 
 def may_need_unwrapping(text: str) -> bool:
-    """A cheap test: does ``text`` hold a line break that could be soft?"""
-    return _CANDIDATE.search(text) is not None
+    """A cheap test: does ``text`` hold a line break that could be soft (text on both sides, and
+    no sentence end, colon or semicolon before it)?"""
+    for match in _BREAK_BEFORE_TEXT.finditer(text):
+        before = text[match.start() - 1] if match.start() else " "
+        if not before.isspace() and before not in _HARD_ENDS:
+            return True
+    return False
 
 
 def unwrap_edits(text: str) -> list[Edit]:
