@@ -5,7 +5,7 @@ fixed width: "information\nsharing", "supported by the\nInternational
 Telecommunication Union", "capacity build-\ning". spaCy keeps a line break as a
 token of its own, so no phrase, name or pattern matches across one, and the
 structure stage reads each line as a unit: on the development and held-out
-passages wrapped at 72 columns, three quarters of the links were lost.
+passages wrapped at 72 columns, seven links in ten were lost.
 
 A line break between two non-blank lines, neither of them indented, is a soft
 one, and becomes a space, when the next line does not open with a list,
