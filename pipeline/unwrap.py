@@ -7,8 +7,8 @@ token of its own, so no phrase, name or pattern matches across one, and the
 structure stage reads each line as a unit: on the development and held-out
 passages wrapped at 72 columns, seven links in ten were lost.
 
-A line break between two non-blank lines, neither of them indented, is a soft
-one, and becomes a space, when the next line does not open with a list,
+A line break between two non-blank lines, the second not indented, is a soft
+one, and becomes a space (or goes, after a line that ends in spaces), when the next line does not open with a list,
 quotation, heading or question marker, the two lines are not rows of a table
 (both with aligned columns or dot leaders), and
 
@@ -106,8 +106,11 @@ def may_need_unwrapping(text: str) -> bool:
     no sentence end, colon or semicolon before it, unless a lowercase letter follows a full stop)?"""
     for match in _BREAK_BEFORE_TEXT.finditer(text):
         at = match.start()
-        before = text[at - 1] if at else " "
-        if not before.isspace() and (before not in _HARD_ENDS or before == "." and text[at + 1].islower()):
+        end = at
+        while end > 0 and text[end - 1] in " \t":
+            end -= 1         # a line may end in spaces ("format=flowed" mail, text copied from PDFs)
+        before = text[end - 1] if end else "\n"
+        if before != "\n" and (before not in _HARD_ENDS or before == "." and text[at + 1].islower()):
             return True
     return False
 
@@ -119,7 +122,7 @@ def unwrap_edits(text: str) -> list[Edit]:
     edits: list[Edit] = []
     vocabulary = _Vocabulary(text)
     current: _Line | None = None
-    joined = None                   # how the break before the physical line was joined: (added, signs)
+    joined = None                   # how the break before the physical line was joined: (added, signs, glued)
     line_start = 0
     while True:
         end = text.find("\n", line_start)
@@ -130,10 +133,10 @@ def unwrap_edits(text: str) -> list[Edit]:
             current = _Line(len(line), _prose_signs(line), last_word[-_TAIL:], last_word[:1],
                             bool(_COLUMNS.search(line)))
         else:
-            added, signs = joined
+            added, signs, glued = joined
             current.length += len(line) + added
             current.signs += _prose_signs(line) + signs
-            if added <= 0 and len(words) == 1:
+            if glued and len(words) == 1:
                 # The line is one word, rejoined to the last one ("informa-" + "tion"): that goes on.
                 current.tail = (current.tail[:len(current.tail) + added] + last_word)[-_TAIL:]
             else:
@@ -144,27 +147,29 @@ def unwrap_edits(text: str) -> list[Edit]:
         following_end = text.find("\n", end + 1)
         following = text[end + 1:] if following_end < 0 else text[end + 1:following_end]
         joined = None
-        if line and following and not line[-1].isspace() and not following[0].isspace() \
+        stripped = line.rstrip(" \t")
+        if stripped and following and not stripped[-1].isspace() and not following[0].isspace() \
                 and _MARKER.match(following) is None \
                 and not (current.columns and _COLUMNS.search(following)):
-            joined = _join(end, line, following, current, vocabulary, edits)
+            joined = _join(end, stripped, len(line) - len(stripped), following, current, vocabulary, edits)
         line_start = end + 1
 
 
-def _join(at: int, line: str, following: str, current: _Line, vocabulary: _Vocabulary,
-          edits: list[Edit]) -> tuple[int, int] | None:
-    """Join the break at ``at`` when it is soft, appending the edit. Returns how the two lines
-    combine: (characters added, change in prose signs beyond the next line's own), or None for a
-    hard break. Added characters are -1 or 0 exactly when two words were glued into one."""
+def _join(at: int, line: str, trailing: int, following: str, current: _Line, vocabulary: _Vocabulary,
+          edits: list[Edit]) -> tuple[int, int, bool] | None:
+    """Join the break at ``at`` when it is soft, appending the edit. ``line`` is the physical line
+    without the ``trailing`` spaces it ends in. Returns how the two lines combine: (characters
+    added, change in prose signs beyond the next line's own, whether the last word of the line and
+    the first of the next were glued into one), or None for a hard break."""
     last, first = line[-1], following[0]
-    if last == "-" and len(line) > 1 and line[-2].isalnum() and first.isalnum():
+    if last == "-" and not trailing and len(line) > 1 and line[-2].isalnum() and first.isalnum():
         left, right = _WORD_END.search(line[-_TAIL:-1]), _WORD_START.match(following)
         dehyphenate = left is not None and right is not None and vocabulary.closed(left.group(), right.group())
         edits.append((at - 1, at + 1, "") if dehyphenate else (at, at + 1, ""))   # "build-\ning", "well-\nknown"
         right_word = following.split(None, 1)[0]
         glued = (current.tail[:-1] if dehyphenate else current.tail) + right_word
         signs = _word_sign(glued, current.head) - _word_sign(current.tail, current.head) - _word_sign(right_word)
-        return (-1 if dehyphenate else 0), signs
+        return (-1 if dehyphenate else 0), signs, True
     first_word = following.split(None, 1)[0]
     if first.islower() and (last.isalnum() or last in _CONTINUING_PUNCTUATION or last == "."):
         soft = True
@@ -182,8 +187,11 @@ def _join(at: int, line: str, following: str, current: _Line, vocabulary: _Vocab
             and (first_word.isupper() or _fold(first_word.strip("\"“‘'(")) not in _SENTENCE_OPENERS)
     if not soft:
         return None
+    if trailing:
+        edits.append((at, at + 1, ""))         # "with the \nUnited Nations": the space is there
+        return 0, 0, False
     edits.append((at, at + 1, " "))
-    return 1, 0
+    return 1, 0, False
 
 
 def _prose_signs(line: str) -> int:
