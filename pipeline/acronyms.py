@@ -48,7 +48,9 @@ What we changed, and why each change is sound beyond the texts it was found on:
 Known failures: long forms that are synonyms or translations with no letter overlap
 ("phenytoin (DPH)"); numbers above nine spelled out ("Group of Twenty (G20)");
 characters out of order beyond the compound case ("cAMP" for "adenosine 3',5'-cyclic
-monophosphate"); long forms containing commas ("Non-A, non-B hepatitis (NANB)");
+monophosphate"); long forms containing commas ("Non-A, non-B hepatitis (NANB)"; a comma
+is crossed only inside a title-case list that goes on to "and": "Arab League Educational,
+Cultural and Scientific Organization (ALECSO)");
 definitions split around the bracket ("scanning (SEM) and transmission (TEM) electron
 microscopy"); unmatched trailing words stay in the long form ("high NaCl diet (HNa)");
 a prefix that the short form does not spell is dropped even where it belongs
@@ -235,7 +237,8 @@ def _ends_clause(token: str) -> bool:
 def _tokens_before(text: str, end: int, limit: int) -> list[Span]:
     """Up to ``limit`` whitespace tokens of the clause ending at ``end``, left to right.
 
-    The clause ends at a clause-closing token, a blank line, a bracket opened and not
+    The clause ends at a clause-closing token (but not at the comma of a title-case list
+    in a name: :func:`_listed_in_name`), a blank line, a bracket opened and not
     closed inside it (so "(body mass index (BMI) ..." looks only at "body mass
     index"), and after an earlier bracketed remark, as S&H's scan does ("(group 1) and
     40% (group 2)"); brackets inside a word ("benz(a)anthracene", "E(2)",
@@ -770,10 +773,16 @@ def _name_fallback(text: str, short: Span, name: Span) -> Span | None:
 
 
 def _name_run(text: str, tokens: list[Span]) -> Span | None:
-    """The title-case name that ends the token list, without leading function words."""
+    """The title-case name that ends the token list, without leading function words.
+
+    It stops at a comma: without letters to align, "In Geneva, Health and Safety Authority
+    (XHSA)" cannot tell a place before the name from a list inside it.
+    """
     run: list[Span] = []
     for start, end in reversed(tokens):
         token = text[start:end]
+        if token.endswith(","):
+            break
         if _capitalized(token) and not _POSSESSIVE.search(token):
             run.append((start, end))
         elif token.lower() in _NAME_CONNECTORS and run:

@@ -28,8 +28,8 @@ Order of the steps, and why:
    ``I\u200bT\u200bU`` is one word when it is examined.
 6. ``space``: no-break and other odd-width spaces become U+0020.
 7. ``wrap``: join the lines of hard-wrapped paragraphs (``pipeline.unwrap``):
-   a soft line break becomes a space, a word hyphenated at a line end is
-   rejoined. After the newline step, which leaves only LF; before the
+   a soft line break becomes a space (or goes, after a line that ends in
+   spaces), a word hyphenated at a line end is rejoined. After the newline step, which leaves only LF; before the
    homoglyph step, whose decisions look at whole lines.
 8. ``homoglyph``: fold Cyrillic and Greek look-alikes (``pipeline.homoglyphs``).
    Last, because it decides by whole words and their neighbours.

@@ -24,9 +24,9 @@ quotation, heading or question marker, the two lines are not rows of a table
   pronoun (those open sentences: a title before "The ITU is ..."), and the line
   before ends with a word, is full (the next line's first word would not have
   fitted on it at the width of the next line), at least ``_PROSE_LENGTH``
-  characters long, and holds at least ``_PROSE_SIGNS`` lowercase words, commas
-  and brackets together: prose, not a heading or a name ("... work closely
-  with the International\nTelecommunication Union").
+  characters long, and holds a lowercase word that is no function word, a comma
+  or a bracket: prose, not a heading or a name ("... work closely with the
+  International\nTelecommunication Union").
 
 A word hyphenated at the line end ("build-\ning", "Telecommunica-\ntion",
 "ORGANIZA-\nTION") loses its hyphen when the joined word is written that way
@@ -76,7 +76,7 @@ _WORD_START = re.compile(r"[^\W\d_]+")
 _DOCUMENT_WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _CONTINUING_PUNCTUATION = ",)%\"”’'"
 _PROSE_LENGTH = 40
-_PROSE_SIGNS = 3
+_PROSE_SIGNS = 1
 _TAIL = 64           # characters of a line's end that its last word is read from
 
 # Words that cannot end a sentence or a heading: a line ending in one goes on.
@@ -95,7 +95,7 @@ class _Line:
     """The output line so far: a physical line with the lines already joined to it."""
 
     length: int
-    signs: int          # lowercase words, commas and brackets (see _prose_signs)
+    signs: int          # lowercase content words, commas and brackets (see _prose_signs)
     tail: str           # its last word, or the last _TAIL characters of it
     head: str           # the first character of its last word
     columns: bool       # a part of it has aligned columns
@@ -175,8 +175,8 @@ def _join(at: int, line: str, trailing: int, following: str, current: _Line, voc
         soft = True
     elif last == ",":
         soft = first.islower() or current.length >= _PROSE_LENGTH
-    elif _fold(current.tail) in _FUNCTION_WORDS:
-        soft = True
+    elif current.head.islower() and _fold(current.tail) in _FUNCTION_WORDS:
+        soft = True      # ("Annex A\nList of ...", "12 May\nDear ...": capitalized, they end headings and dates)
     elif first == "(" and last.isalnum():
         soft = True
     else:
@@ -195,13 +195,15 @@ def _join(at: int, line: str, trailing: int, following: str, current: _Line, voc
 
 
 def _prose_signs(line: str) -> int:
-    """Lowercase words, commas and brackets: a heading or a name has few of them."""
+    """Lowercase content words, commas and brackets: a heading or a name has none of them."""
     return sum(_word_sign(word) for word in line.split()) + line.count(",") + line.count("(")
 
 
 def _word_sign(word: str, head: str | None = None) -> int:
-    """1 for a lowercase word. ``head`` is its first character when ``word`` is only its end."""
-    return int((word[:1] if head is None else head).islower())
+    """1 for a lowercase word that is no function word. ``head`` is its first character when
+    ``word`` is only its end."""
+    return int((word[:1] if head is None else head).islower()
+               and _fold(word.strip(".,;:!?\"“”‘’'()")) not in _FUNCTION_WORDS)
 
 
 class _Vocabulary:
@@ -213,7 +215,8 @@ class _Vocabulary:
 
     def closed(self, left: str, right: str) -> bool:
         """Write ``left`` + ``right`` without the hyphen? Lowercase continuations only, or all capitals."""
-        if not (right.islower() or left.isupper() and right.isupper()):
+        capitals = left.isupper() and right.isupper()
+        if not (right.islower() or capitals):
             return False
         if self._document is None:
             self._document = frozenset(_fold(word) for word in _DOCUMENT_WORDS.findall(self.text))
@@ -223,8 +226,9 @@ class _Vocabulary:
         if hyphenated in self._document:
             return False
         words = _words()
-        # A known word ("building"), or two halves neither of which is a word ("Cyberse-curity").
-        return joined in words or _fold(left) not in words and _fold(right) not in words
+        # A known word ("building"), or two halves neither of which is a word ("Cyberse-curity");
+        # in capitals only a known word ("ORGANIZA-TION", not "OSCE-ODIHR").
+        return joined in words or not capitals and _fold(left) not in words and _fold(right) not in words
 
 
 def _fold(word: str) -> str:

@@ -271,7 +271,8 @@ _PROSE_PIECES = ENGLISH + ["the", "by", "of", "and", "The", "Union", "(ITU)", "i
 
 @PROPERTY
 @given(st.lists(st.tuples(st.sampled_from(_PROSE_PIECES),
-                          st.sampled_from([" ", " ", "\n", "\n", "\n\n", ", ", ". ", "\n- ", "\n  "])),
+                          st.sampled_from([" ", " ", "\n", "\n", "\n\n", ", ", ". ", "\n- ", "\n  ", " \n",
+                                           "  \n"])),
                 min_size=1, max_size=40))
 def test_unwrapping_is_a_fixed_point_and_recorded(pieces: list[tuple[str, str]]) -> None:
     text = "".join(word + separator for word, separator in pieces)

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from pipeline import report
-from pipeline.schemas import CHANGE_KINDS
+from pipeline.normalize import KINDS
 
 TABLES = ("documents", "mentions", "organizations", "org_functions", "rejects")
 
@@ -110,7 +110,7 @@ def test_index_holds_every_table_with_every_row(written, tables):
     assert page.rows["documents"] == len(tables["documents"])
     assert page.rows["functions"] == len(set(tables["org_functions"]["function_id"])
                                          | set(tables["mentions"].query("label == 'FUNCTION'")["entity_id"]))
-    assert page.rows["normalization"] == len(CHANGE_KINDS)     # one row per kind of change
+    assert page.rows["normalization"] == len(KINDS)     # one row per kind of change normalize makes
     assert (written / "heatmap.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     assert "Showing" not in (written / "index.html").read_text(encoding="utf-8")  # nothing is capped
 

@@ -183,8 +183,9 @@ def _coordinated_clauses(sent: _Sentence, cues: Cues, clause_start: int = 0) -> 
         while before >= 0 and words[before] in {")", "]"}:
             before -= 1      # "the International Telecommunication Union (ITU) and ..."
         if before < 0 or before in org_tokens or _ends_name_list(sent.surfaces, before, org_tokens, clause_start) \
-                or _closes_subject_relative(words, before, org_tokens, cues, clause_start):
-            continue
+                or _closes_subject_relative(words, before, org_tokens, cues, clause_start) \
+                or _place_after_name(sent, before, org_tokens):
+            continue     # ("between the ITU, Geneva and the World Bank": two parties, not two clauses)
         if function_starts is None:
             function_starts = {sent.token_at(f.start) for f in sent.functions}
         k = start = _after_short_opening(words, b, org_tokens, function_starts)
@@ -203,6 +204,13 @@ def _coordinated_clauses(sent: _Sentence, cues: Cues, clause_start: int = 0) -> 
             joins.append(start)     # after a short opening ("and in 2023 UNODC trained ..."), its subject
     opening = _opening_phrase_end(sent, clause_start, org_tokens)
     return sorted({opening, *joins}) if opening else joins
+
+
+def _place_after_name(sent: _Sentence, k: int, org_tokens: set) -> bool:
+    """Token ``k`` is one capitalized word right after an organization and a comma: where it is
+    ("the Nanyang Technological University, Singapore and ..."), not another name of a list."""
+    return k >= 2 and sent.words[k - 1] == "," and (k - 2) in org_tokens and k not in org_tokens \
+        and sent.words[k].isalpha() and sent.surfaces[k][:1].isupper()
 
 
 def _closes_subject_relative(words: list[str], j: int, org_tokens: set, cues: Cues, clause_start: int) -> bool:

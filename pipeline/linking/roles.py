@@ -12,7 +12,7 @@ from __future__ import annotations
 from pipeline.names import DATE_WORDS
 from pipeline.linking.cues import Cues, _AUXILIARIES, _COORD, _LOCATED, _SKIP, _singular
 from pipeline.linking.sentence import _Sentence, _org_token_indexes
-from pipeline.linking.clauses import _OPENING_PREPOSITIONS, _closes_subject_relative
+from pipeline.linking.clauses import _OPENING_PREPOSITIONS, _closes_subject_relative, _place_after_name
 
 
 # Words that may stand between a partner verb and "with" besides adverbs in -ly ("work very
@@ -313,8 +313,7 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
             # owning the organization leaves it where it stands.
             j = _before_proper_name(surfaces, j - 1, clause_start, org_tokens)
             continue
-        if j - 2 >= clause_start and words[j - 1] == "," and (j - 2) in org_tokens and word.isalpha() \
-                and surfaces[j][:1].isupper() and words[j + 1] in _COORD:
+        if j - 2 >= clause_start and _place_after_name(sent, j, org_tokens) and words[j + 1] in _COORD:
             j -= 2       # "between the Nanyang Technological University, Singapore and ...": where it is
             continue
         if word in _LOCATED and j >= 2 and words[j - 1] == "-":
