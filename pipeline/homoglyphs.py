@@ -248,6 +248,11 @@ def _fold_in_context(text: str, folded: list[tuple[int, int]],
     return done
 
 
+def fold_look_alikes(word: str) -> str:
+    """``word`` with every look-alike letter folded, whatever its context: for comparing words."""
+    return word.translate(_patterns().translation)
+
+
 def fold_homoglyphs(text: str) -> str:
     """Return ``text`` with look-alike letters folded (see module docstring)."""
     edits = homoglyph_edits(text)

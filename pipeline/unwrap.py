@@ -56,7 +56,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.homoglyphs import confusable_table
+from pipeline.homoglyphs import fold_look_alikes
 
 Edit = tuple[int, int, str]
 
@@ -233,12 +233,7 @@ class _Vocabulary:
 
 def _fold(word: str) -> str:
     """A word in lower case with look-alike letters folded to Latin."""
-    return word.translate(_fold_table()).lower()
-
-
-@lru_cache(maxsize=1)
-def _fold_table() -> dict:
-    return str.maketrans(confusable_table())
+    return fold_look_alikes(word).lower()
 
 
 @lru_cache(maxsize=1)
