@@ -47,7 +47,7 @@ def _find_own_functions(sent: _Sentence, cues: Cues) -> list:
     # The regular expressions run only on sentences holding a cue's first word.
     present = cues.cue_firsts.intersection(sent.words)
     topic_re = cues.topic_re if present & cues.topic_firsts else None
-    match = topic_re.search(text) if topic_re is not None else None
+    match = _topic(topic_re, text, cues) if topic_re is not None else None
     if match:
         # What follows the cue is a topic; the cue's own words may be an activity
         # ("organised a workshop on incident response": the workshop is).
@@ -64,7 +64,7 @@ def _find_own_functions(sent: _Sentence, cues: Cues) -> list:
     # "incident response teams", "capacity building centres": a function word
     # before an organization head names a kind of body, not an activity.
     own = [f for f in sent.functions if (f.start < limit or f.start >= resume and
-                                         (topic_re is None or not topic_re.search(text[:f.start - sent.seg.start])))
+                                         (topic_re is None or not _topic(topic_re, text[:f.start - sent.seg.start], cues)))
            and not _names_a_kind(sent, f, cues) and f.start >= _dateline_end(sent)]
     if len(own) > 1 and not cues.training_verbs.isdisjoint(sent.words):
         own = _without_training_topics(sent, own, cues)
@@ -195,6 +195,25 @@ def _without_training_topics(sent: _Sentence, own: list, cues: Cues) -> list:
     return [g for g in own if id(g) not in topics] if topics else own
 
 
+_WORD_BEFORE = re.compile(r"(\w+)\W*$")
+
+
+def _topic(topic_re: re.Pattern, text: str, cues: Cues) -> re.Match | None:
+    """The first topic cue of ``text`` that does not state the purpose of an action.
+
+    "workshops aimed at developing infrastructures" name a topic, but "launched an
+    operation aimed at restoring security" says what the organization does: a cue
+    right after one of the ``purpose_heads`` of ``rules/linking.yml`` is skipped.
+    """
+    match = topic_re.search(text)
+    while match is not None and cues.purpose_heads:
+        before = _WORD_BEFORE.search(text, max(0, match.start() - 40), match.start())
+        if before is None or before.group(1).lower() not in cues.purpose_heads:
+            break
+        match = topic_re.search(text, match.end())
+    return match
+
+
 def _names_a_kind(sent: _Sentence, mention, cues: Cues) -> bool:
     """The word right after the mention is a kind of body ("incident response teams")."""
     k = sent.token_at(mention.end)
@@ -203,4 +222,39 @@ def _names_a_kind(sent: _Sentence, mention, cues: Cues) -> bool:
         return False      # "collaboration between agencies": the noun is the object
     if any(w in _PREPOSITIONS for w in words[1:-1]):
         return False      # "training on digital forensics to police officers": a phrase, not a modifier
-    return _singular(sent.words[k]) in cues.kind_heads
+    return _singular(sent.words[k]) in cues.kind_heads and not _predicated_of_organization(sent, mention)
+
+
+_COPULAS = {"is", "was", "are", "were", "remains", "remained", "became", "becomes", "has been", "had been"}
+_AS_VERBS = {"serves", "served", "acts", "acted", "functions", "functioned", "operates", "operated"}
+
+
+def _predicated_of_organization(sent: _Sentence, mention) -> bool:
+    """An organization is that kind of body: "The CERT/CC was the first incident response team".
+
+    The kind phrase is then what the organization is, so its function is the
+    organization's own. Up to four lowercase words (articles and adjectives) may
+    stand between the copula ("is", "serves as") and the mention, and a closing
+    bracket between the organization and the copula ("Center (CERT/CC) was").
+    """
+    k = sent.token_at(mention.start)
+    words, surfaces = sent.words, sent.surfaces
+    j = k - 1
+    while j >= 0 and k - j <= 4 and surfaces[j].isalpha() and surfaces[j].islower() \
+            and words[j] not in _COPULAS and words[j] not in ("as", "been"):
+        j -= 1
+    if j < 0:
+        return False
+    if words[j] == "as" and j > 0 and words[j - 1] in _AS_VERBS:
+        j -= 1
+    elif words[j] == "been" and j > 0 and f"{words[j - 1]} been" in _COPULAS:
+        j -= 1
+    elif words[j] not in _COPULAS:
+        return False
+    j -= 1
+    if j >= 0 and surfaces[j] == ")":
+        j -= 1
+    if j < 0:
+        return False
+    end = sent.token_starts[j] + len(surfaces[j])
+    return any(org.end == end for org in sent.orgs)

@@ -14,7 +14,8 @@ from __future__ import annotations
 import bisect
 import re
 
-from pipeline.linking.cues import Cues, _AUXILIARIES, _BULLETS, _COORD, _LOCATED, _PREPOSITIONS, _SKIP
+from pipeline.linking.cues import (Cues, _AUXILIARIES, _BULLETS, _COORD, _IRREGULAR_PAST, _LOCATED, _PREPOSITIONS,
+                                   _SKIP)
 from pipeline.linking.sentence import _Sentence, _after_dateline, _org_token_indexes, _starts_with
 from pipeline.linking.activities import _own_functions
 
@@ -105,7 +106,8 @@ def _verb_like(words: list[str], k: int) -> bool:
     if k >= len(words):
         return False
     word = words[k]
-    return word in _AUXILIARIES or (word.endswith(("s", "ed")) and not word.endswith(("ss", "us", "is")))
+    return word in _AUXILIARIES or word in _IRREGULAR_PAST or (word.endswith(("s", "ed"))
+                                                              and not word.endswith(("ss", "us", "is")))
 
 
 def _relative_clauses(sent: _Sentence, cues: Cues, about: list | None = None) -> dict:
@@ -255,9 +257,10 @@ def _ends_name_list(surfaces: list[str], j: int, org_tokens: set, clause_start: 
 
 
 def _verb_before_function(words: list[str], k: int, function_starts: set) -> bool:
-    """Token ``k`` is a verb in -ed or -s whose object, a few words on, is a function: "and the World
-    Bank added a $300 million grant"."""
-    return words[k].endswith(("ed", "s")) and words[k].isalpha() and any(k < f <= k + 3 for f in function_starts)
+    """Token ``k`` is a verb in -ed or -s (or an irregular past) whose object, a few words on, is a function:
+    "and the World Bank added a $300 million grant", "and UNODC held workshops"."""
+    return (words[k].endswith(("ed", "s")) and words[k].isalpha() or words[k] in _IRREGULAR_PAST) \
+        and any(k < f <= k + 3 for f in function_starts)
 
 
 # Words that open a short phrase of time or place before a coordinated clause's subject:

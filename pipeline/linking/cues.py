@@ -31,6 +31,14 @@ _MODALS = {"can", "could", "may", "might", "will", "would", "should", "must", "t
 _AUXILIARIES = (_MODALS - {"to"}) | {"is", "are", "was", "were", "has", "have", "had", "does", "do", "did"}
 
 
+# Irregular past tenses of verbs organizations do things with ("and UNODC held workshops"):
+# the rules that tell a verb by its -s or -ed ending would miss them.
+_IRREGULAR_PAST = {"held", "led", "made", "gave", "took", "ran", "built", "set", "sent", "won", "began", "brought",
+                   "sought", "taught", "bought", "spent", "put", "kept", "met", "wrote", "undertook", "oversaw",
+                   "chose", "drew", "lent", "paid", "sold", "struck", "drove", "fought", "found", "laid", "rose",
+                   "broke", "froze", "spoke", "told", "saw", "went", "became", "grew", "threw", "withdrew", "forgave"}
+
+
 _CUES: dict = {}
 
 
@@ -52,6 +60,7 @@ class Cues:
         self.receivers = {p[0] for p in low("receiver_prepositions") if len(p) == 1}
         self.possessive = {p[0] for p in low("possessive_markers") if len(p) == 1}
         self.topic = low("topic_cues")
+        self.purpose_heads = {p[0] for p in low("purpose_heads") if len(p) == 1}
         self.other_agent = low("other_agent_cues")
         self.anaphors = low("anaphors")
         self.anaphors_longest_first = sorted(self.anaphors, key=len, reverse=True)
