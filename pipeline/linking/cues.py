@@ -81,6 +81,8 @@ class Cues:
         self.participant_nouns = {p[0] for p in low("participant_nouns") if len(p) == 1}
         self.staff_nouns = {p[0] for p in low("staff_nouns") if len(p) == 1}
         self.member_nouns = {p[0] for p in low("member_nouns") if len(p) == 1}
+        # Nouns for people and members: never a mere modifier of an activity noun ("the EU's member states' efforts").
+        self.nouns_of_people = self.partner_nouns | self.participant_nouns | self.staff_nouns | self.member_nouns
         self.training_verbs = {p[0] for p in low("training_verbs") if len(p) == 1}
         self.receiving_verbs = {p[0] for p in low("receiving_verbs") if len(p) == 1}
         # The plurals of these nouns open clauses about other actors (see activities._without_others_clauses).

@@ -165,6 +165,14 @@ def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
             return "possessor"
         if after < len(words) and words[after] in cues.activity_nouns:
             return "agent"
+        # "the WCO's strategic initiative", "the Bank's ongoing work": one or two modifiers first
+        modifiers = after
+        while modifiers < min(len(words), after + 2) and words[modifiers] not in cues.activity_nouns \
+                and sent.surfaces[modifiers].isalpha() and sent.surfaces[modifiers].islower() \
+                and _singular(words[modifiers]) not in cues.nouns_of_people:
+            modifiers += 1
+        if after < modifiers < len(words) and words[modifiers] in cues.activity_nouns:
+            return "agent"
         # "Together with INTERPOL's other private sector partners, Kaspersky shared ...":
         # the partners act, not the organization they work with.
         if any(_singular(w) in cues.partner_nouns for w in words[after:after + 4]):
