@@ -672,14 +672,33 @@ def _shouting(span, view: TokenView, lines: dict) -> bool:
     return answer
 
 
+# Words that may stand between a verb and the function phrase that is its object
+# ("works on nature conservation", "leads the demining of ...").
+_OBJECT_LEAD = {"the", "a", "an", "its", "their", "on", "in", "to", "for", "with"}
+
+
 def _verb_frames(doc: Doc, view: TokenView, ctx: Context) -> frozenset:
-    """Tokens where a function token pattern starts that may say what its subject does.
+    """Tokens where a function token pattern starts that may say what its subject does, and
+    lowercase verbs right before a function phrase or pattern (perhaps after an article or a
+    preposition): "trains judges", "delivers mine action", "works on nature conservation".
 
     Frames that open with a noun ("responders trained by", "assessments published by",
     "report of") end in a preposition or belong to a name: they say nothing of a subject.
     """
-    return frozenset(s.start for s in doc.spans.get(FUNCTION_PATTERNS, [])
-                     if s.kb_id_ not in ctx.owners and view.lowers[s.end - 1] not in {"by", "of", "from"})
+    lowers, texts = view.lowers, view.texts
+    frames = set()
+    for key in (FUNCTION_PATTERNS, FUNCTION_PHRASES):
+        for s in doc.spans.get(key, []):
+            if s.kb_id_ in ctx.owners or lowers[s.end - 1] in {"by", "of", "from"}:
+                continue
+            if key == FUNCTION_PATTERNS:
+                frames.add(s.start)
+            k = s.start - 1
+            while k > 0 and s.start - k <= 2 and lowers[k] in _OBJECT_LEAD:
+                k -= 1
+            if k >= 0 and texts[k].isalpha() and texts[k].islower() and lowers[k] not in _OBJECT_LEAD:
+                frames.add(k)
+    return frozenset(frames)
 
 
 def _name_context(span, view: TokenView, ctx: Context, gid: str, frames: frozenset = frozenset()) -> bool:
