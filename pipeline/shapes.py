@@ -11,6 +11,10 @@ sentence-initial and heading capitals, generic phrases ("International
 Organizations", "member states"), documents, treaties, events and goals
 ("Budapest Convention", "World Summit", "Sustainable Development Goals").
 
+A coordinated modifier before the head word belongs to the name when its first
+conjunct is a common English word ("Science and Technology Department"), not a
+proper name ("Kenya and Uganda Trade Council" is cut to "Uganda Trade Council").
+
 Known limits: a coordinated name whose second conjunct holds its own head word
 ("Forum of Incident Response and Security Teams") is cut at "and" unless the
 gazetteer or an acronym definition supplies the full name; lowercase names
@@ -267,6 +271,7 @@ def _name_in_run(view: TokenView, caps: list[bool], run_start: int, run_end: int
     while start - 1 >= run_start and (caps[start - 1] or (
             texts[start - 1] == "-" and start - 2 >= run_start and caps[start - 2])):
         start -= 1
+    start = _coordinated_modifier(view, caps, run_start, start, lexicon)
     while start < first and lowers[start] in lexicon.initial_stopwords:
         start += 1
     start = _after_description(view, start, first, lexicon)
@@ -304,6 +309,27 @@ def _name_in_run(view: TokenView, caps: list[bool], run_start: int, run_end: int
         in_complement = in_complement or word in ("of", "for", "on", "against", "in", "-")
         end = k = stop
     return _check(view, caps, start, end, first, lexicon), end
+
+
+def _coordinated_modifier(view: TokenView, caps: list[bool], run_start: int, start: int,
+                          lexicon: ShapeLexicon) -> int:
+    """Where a name starts when its modifier is coordinated: "Peace and Security Council",
+    "Science and Technology Department", "National Science and Technology Council".
+
+    The word before "and" (or "&") must be a common English word that is no head word
+    ("Peace", "Science"): "Microsoft and Security Council" and "the ITU and World Bank
+    Group" are two names. At most three capitalized words are taken before it.
+    """
+    texts, lowers = view.texts, view.lowers
+    k = start - 1
+    if k - 1 < run_start or lowers[k] not in ("and", "&") or not caps[k - 1] \
+            or lexicon.head_of(texts[k - 1]) or view.is_upper[k - 1] or not _common_word(lowers[k - 1]):
+        return start
+    new_start = k - 1
+    while new_start - 1 >= run_start and k - new_start < 3 and caps[new_start - 1] \
+            and not lexicon.head_of(texts[new_start - 1]):
+        new_start -= 1
+    return new_start
 
 
 def _where_or_when(view: TokenView, connector: str, start: int, end: int, lexicon: ShapeLexicon) -> bool:
