@@ -514,6 +514,7 @@ def _indefinite_before(span) -> bool:
 _ARTICLES = {"a", "an", "the", "this", "these", "those", "its", "their"}      # before a noun, never a verb
 _DETERMINERS = {"a", "an", "the", "this", "that", "these", "its", "their", "new", "latest", "recent", "annual",
                 "first", "last", "joint", "final"}
+_AMOUNT_WORDS = {"million", "billion", "thousand", "m", "bn", "mn"}
 
 
 def _determiner_before(doc: Doc, start: int) -> bool:
@@ -525,7 +526,8 @@ def _determiner_before(doc: Doc, start: int) -> bool:
     k = token.start - 1 if token is not None else -1
     while k >= 0 and doc[k].is_space:
         k -= 1
-    return k >= 0 and doc[k].lower_ in _DETERMINERS
+    # An amount stands where an article would: "a EUR 75 million EBRD loan", "a $5m World Bank grant".
+    return k >= 0 and (doc[k].lower_ in _DETERMINERS or doc[k].like_num or doc[k].lower_ in _AMOUNT_WORDS)
 
 
 def _end_before_name(span, taken: "_Intervals", verb_first: bool = True) -> int:
