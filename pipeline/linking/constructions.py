@@ -10,7 +10,7 @@ World Bank").
 """
 from __future__ import annotations
 
-from pipeline.linking.cues import Cues, _AUXILIARIES, _COORD, _SKIP
+from pipeline.linking.cues import Cues, _AUXILIARIES, _COORD, _SKIP, _singular
 from pipeline.linking.sentence import _Sentence, _org_token_indexes
 from pipeline.linking.activities import _gives_from, _passive_by, _scope_end
 from pipeline.linking.clauses import _negated, _verb_like
@@ -380,9 +380,13 @@ def _passive_agents(sent: _Sentence, own: list, joins: list, cues: Cues) -> dict
         # The list may hold other givers ("funded by Canada, the EU and the World Bank"),
         # repeat "by" ("by the EU and by the World Bank") or name an owner ("the EU's Fund").
         giving = _gives_from(fn)
+        # "trained by experts from the ITU": the organization whose people act is the agent.
         while k < len(words) and (k in org_tokens or words[k] in _SKIP or words[k] in _COORD or words[k] == "by"
                                   or words[k] in cues.possessive or surfaces[k][:1].isupper()
-                                  or giving and _noun_after_name(words, surfaces, k)) and k not in joins:
+                                  or giving and _noun_after_name(words, surfaces, k)
+                                  or _singular(words[k]) in cues.staff_nouns
+                                  or words[k] in {"from", "at", "of"} and _singular(words[k - 1]) in cues.staff_nouns) \
+                and k not in joins:
             if k in first_tokens:
                 found[id(first_tokens[k])] = fn
             k += 1

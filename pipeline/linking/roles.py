@@ -368,6 +368,13 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
             if _opens(words, j - 1, clause_start):
                 # "Researchers at ENISA conduct research", "Experts from Europol delivered training"
                 return "actor"
+            if not _after_by(words, j - 1, clause_start) \
+                    and any(sent.token_starts[clause_start] <= f.start < sent.token_starts[j - 1]
+                            for f in sent.functions):
+                # "The exercise featured teams from NATO", "UNODC trained officials from the
+                # Ministry": after the activity, the people take part or are trained
+                # ("trained by experts from the ITU": the ITU's experts train)
+                return "object"
         if word in cues.receivers:
             return "receiver"
         if (word in cues.reporting_verbs or word in {"that", ":"}) \
@@ -430,6 +437,15 @@ def _before_proper_name(surfaces: list[str], j: int, clause_start: int, org_toke
     while j >= clause_start and surfaces[j][:1].isupper() and j not in org_tokens:
         j -= 1
     return j
+
+
+def _after_by(words: list[str], k: int, clause_start: int) -> bool:
+    """The noun at ``k`` is the agent of a passive: "by" before it, perhaps after an article,
+    a number or up to two other words ("trained by senior experts from ...")."""
+    j = k - 1
+    while j >= clause_start and k - j <= 5 and words[j] != "by" and words[j] not in _COORD:
+        j -= 1
+    return j >= clause_start and words[j] == "by"
 
 
 def _opens(words: list[str], k: int, clause_start: int) -> bool:
