@@ -14,8 +14,8 @@ from __future__ import annotations
 import bisect
 import re
 
-from pipeline.linking.cues import (Cues, _AUXILIARIES, _BULLETS, _COORD, _IRREGULAR_PAST, _LOCATED, _PREPOSITIONS,
-                                   _SKIP)
+from pipeline.linking.cues import (Cues, _AUXILIARIES, _BULLETS, _COORD, _GROUP_NOUNS, _IRREGULAR_PAST, _LOCATED,
+                                   _PREPOSITIONS, _SKIP, _singular)
 from pipeline.linking.sentence import _Sentence, _after_dateline, _org_token_indexes, _starts_with
 from pipeline.linking.activities import _own_functions
 
@@ -204,7 +204,7 @@ def _coordinated_clauses(sent: _Sentence, cues: Cues, clause_start: int = 0) -> 
         if k < len(words) and (k in function_starts or words[k] in _AUXILIARIES or _verb_before_function(
                 words, k, function_starts)):
             joins.append(start)     # after a short opening ("and in 2023 UNODC trained ..."), its subject
-    opening = _opening_phrase_end(sent, clause_start, org_tokens)
+    opening = _opening_phrase_end(sent, clause_start, org_tokens, cues)
     return sorted({opening, *joins}) if opening else joins
 
 
@@ -290,7 +290,7 @@ _OPENING_PREPOSITIONS = {"together", "with", "in", "during", "through", "under",
                          "since", "at", "on", "for", "from", "according", "alongside", "unlike", "like", "besides"}
 
 
-def _opening_phrase_end(sent: _Sentence, clause_start: int, org_tokens: set) -> int:
+def _opening_phrase_end(sent: _Sentence, clause_start: int, org_tokens: set, cues: Cues) -> int:
     """The first token after an opening phrase that names another organization as an agent, or 0.
 
     "With funding from the World Bank, the ITU trains CSIRT staff", "Following
@@ -301,7 +301,9 @@ def _opening_phrase_end(sent: _Sentence, clause_start: int, org_tokens: set) -> 
     phrase says (funding), not what the main clause says (training).
     "Together with ENISA, Europol organises exercises" names a partner in the
     main clause's activity, and "Working with ENISA, CERT-EU ..." opens with a
-    participle whose subject is the main clause's: neither is cut off.
+    participle whose subject is the main clause's: neither is cut off. The
+    organization after the comma may be named through its people ("With funding
+    from the EU, a team of experts from UNODC trained judges").
     """
     words = sent.words
     if clause_start + 1 >= len(words):
@@ -323,6 +325,12 @@ def _opening_phrase_end(sent: _Sentence, clause_start: int, org_tokens: set) -> 
     k = comma + 1
     while k < len(words) and words[k] in _SKIP:
         k += 1
+    if k + 2 < len(words) and words[k + 1] == "of" and words[k] in _GROUP_NOUNS:
+        k += 2       # "a team of experts from ..."
+    if k + 1 < len(words) and _singular(words[k]) in cues.staff_nouns and words[k + 1] in {"from", "at", "of"}:
+        k += 2       # "experts from UNODC", "researchers at ENISA"
+        while k < len(words) and words[k] in _SKIP:
+            k += 1
     return comma + 1 if agent and k in org_tokens else 0
 
 

@@ -31,6 +31,10 @@ _MODALS = {"can", "could", "may", "might", "will", "would", "should", "must", "t
 _AUXILIARIES = (_MODALS - {"to"}) | {"is", "are", "was", "were", "has", "have", "had", "does", "do", "did"}
 
 
+# Nouns for a group of people, before "of" and the people: "a team of experts from UNODC".
+_GROUP_NOUNS = {"team", "group", "panel", "delegation", "number", "network", "pool", "cadre"}
+
+
 # Irregular past tenses of verbs organizations do things with ("and UNODC held workshops"):
 # the rules that tell a verb by its -s or -ed ending would miss them.
 _IRREGULAR_PAST = {"held", "led", "made", "gave", "took", "ran", "built", "set", "sent", "won", "began", "brought",

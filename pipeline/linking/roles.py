@@ -10,7 +10,7 @@ Center"), decided from the words just before and after the name. Examples
 from __future__ import annotations
 
 from pipeline.names import DATE_WORDS
-from pipeline.linking.cues import Cues, _AUXILIARIES, _COORD, _LOCATED, _SKIP, _singular
+from pipeline.linking.cues import Cues, _AUXILIARIES, _COORD, _GROUP_NOUNS, _LOCATED, _SKIP, _singular
 from pipeline.linking.sentence import _Sentence, _org_token_indexes
 from pipeline.linking.clauses import _OPENING_PREPOSITIONS, _closes_subject_relative, _place_after_name
 
@@ -452,9 +452,11 @@ def _opens(words: list[str], k: int, clause_start: int) -> bool:
     """The noun at ``k`` opens its clause, after at most an article or "senior" ("Senior analysts at ..."),
     or opens the main clause after an opening phrase ("In 2023, analysts at Europol ...")."""
     j = k - 1
-    while j >= clause_start and (words[j] in _SKIP or words[j] == "senior"):
-        j -= 1
+    while j >= clause_start and (words[j] in _SKIP or words[j] == "senior"
+                                 or words[j] == "of" and j >= 1 and words[j - 1] in _GROUP_NOUNS):
+        j -= 1 if words[j] != "of" else 2     # "a team of experts from UNODC trained judges"
     return j < clause_start or words[j] == "," and _closes_opening_phrase(words, j, clause_start)
+
 
 
 def _example_marker(words: list[str], j: int, cues: Cues) -> int:
