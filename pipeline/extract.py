@@ -269,7 +269,17 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
             if p.key != c.key and p.start <= c.start and c.end <= p.end and (p.end - p.start) > (c.end - c.start):
                 return True
         return False
-    fn_candidates = [c for c in fn_candidates if not nested_in_phrase(c)]
+    longest = max((p.end - p.start for p in phrases), default=0)
+
+    def cuts_a_phrase(c) -> bool:
+        # "approved a historic framework | agreement": a pattern that ends or starts inside a phrase
+        # of another function (a whole term) reads only half of it.
+        lo, hi = bisect.bisect_left(phrase_starts, c.start - longest), bisect.bisect_left(phrase_starts, c.end)
+        return any(p.key != c.key and c.start < p.end and p.start < c.end
+                   and not (c.start <= p.start and p.end <= c.end) and not (p.start <= c.start and c.end <= p.end)
+                   for p in phrases[lo:hi])
+    fn_candidates = [c for c in fn_candidates
+                     if not nested_in_phrase(c) and not (c.kind == "pattern" and cuts_a_phrase(c))]
     # Overlaps are settled per function: "fund research and development projects"
     # is both funding and research.
     by_function: dict[str, list] = {}
