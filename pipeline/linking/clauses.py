@@ -309,12 +309,23 @@ def _opening_phrase_end(sent: _Sentence, clause_start: int, org_tokens: set, cue
     if clause_start + 1 >= len(words):
         return 0
     first = words[clause_start]
-    if first not in _OPENING_PREPOSITIONS and not (first.endswith("ed") and words[clause_start + 1] == "by"):
-        return 0
     try:
         comma = words.index(",", clause_start)
     except ValueError:
         return 0
+    # "Funded by the World Bank, ...", "Launched in 2018 and coordinated by the IUCN, ..."
+    participle = first.endswith("ed") and "by" in words[clause_start + 1:comma]
+    if first not in _OPENING_PREPOSITIONS and not participle:
+        return 0
+    while participle:
+        # The agents may be a list: "coordinated by Conservation International, the IUCN and the WWF, the GMA ..."
+        k = comma + 1
+        while k < len(words) and (k in org_tokens or words[k] in _SKIP or words[k] in {"and", "or"}
+                                  or sent.surfaces[k][:1].isupper()):
+            k += 1
+        if k == comma + 1 or k >= len(words) or words[k] != "," or not any(j in org_tokens for j in range(comma, k)):
+            break
+        comma = k
     agent = False
     for k in range(clause_start + 1, comma):
         if k in org_tokens and (k - 1) not in org_tokens:
@@ -322,6 +333,9 @@ def _opening_phrase_end(sent: _Sentence, clause_start: int, org_tokens: set, cue
             while j > clause_start and words[j] in _SKIP:
                 j -= 1
             agent = agent or words[j] in _AGENT_PREPOSITIONS
+    if participle and not agent:
+        by = words.index("by", clause_start)
+        agent = any(k in org_tokens for k in range(by + 1, comma))     # one of the list after "by"
     k = comma + 1
     while k < len(words) and words[k] in _SKIP:
         k += 1
@@ -331,6 +345,8 @@ def _opening_phrase_end(sent: _Sentence, clause_start: int, org_tokens: set, cue
         k += 2       # "experts from UNODC", "researchers at ENISA"
         while k < len(words) and words[k] in _SKIP:
             k += 1
+    if agent and participle and k < len(words) and sent.surfaces[k][:1].isupper() and k not in org_tokens:
+        return comma + 1     # "Coordinated by the IUCN and the WWF, the GMA has ...": a name nobody lists
     return comma + 1 if agent and k in org_tokens else 0
 
 
