@@ -10,7 +10,7 @@ World Bank").
 """
 from __future__ import annotations
 
-from pipeline.linking.cues import Cues, _AUXILIARIES, _COORD, _SKIP, _singular
+from pipeline.linking.cues import Cues, _AUXILIARIES, _COORD, _FUNDING, _SKIP, _singular
 from pipeline.linking.sentence import _Sentence, _org_token_indexes
 from pipeline.linking.activities import _gives_from, _passive_by, _scope_end
 from pipeline.linking.clauses import _negated, _verb_like
@@ -79,9 +79,6 @@ def _placed(sent: _Sentence, k: int, gap: list[str]) -> bool:
     word that is no organization ("the Nanyang Technological University, Singapore and ...")."""
     return len(gap) > 2 and gap[0] == "," and sent.surfaces[k + 1][:1].isupper() and gap[1].isalpha() \
         and (gap[2] in _CONJUNCTIONS or gap[2] == ",")
-
-
-_FUNDING = "funding"
 
 
 # Words that make an activity one that is missing, wished for or asked for (``negations`` in

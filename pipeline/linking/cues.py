@@ -31,6 +31,11 @@ _MODALS = {"can", "could", "may", "might", "will", "would", "should", "must", "t
 _AUXILIARIES = (_MODALS - {"to"}) | {"is", "are", "was", "were", "has", "have", "had", "does", "do", "did"}
 
 
+# The function of rules/functions.yml that gives money: its givers and receivers are told apart
+# ("funded by", "a financing agreement with the borrower").
+_FUNDING = "funding"
+
+
 # Nouns for a group of people, before "of" and the people: "a team of experts from UNODC".
 _GROUP_NOUNS = {"team", "group", "panel", "delegation", "number", "network", "pool", "cadre"}
 

@@ -10,7 +10,7 @@ Center"), decided from the words just before and after the name. Examples
 from __future__ import annotations
 
 from pipeline.names import DATE_WORDS
-from pipeline.linking.cues import Cues, _AUXILIARIES, _COORD, _GROUP_NOUNS, _LOCATED, _SKIP, _singular
+from pipeline.linking.cues import Cues, _AUXILIARIES, _COORD, _FUNDING, _GROUP_NOUNS, _LOCATED, _SKIP, _singular
 from pipeline.linking.sentence import _Sentence, _org_token_indexes
 from pipeline.linking.clauses import _OPENING_PREPOSITIONS, _closes_subject_relative, _place_after_name
 
@@ -99,6 +99,18 @@ def _after_function(sent: _Sentence, j: int) -> bool:
     start, end = sent.token_starts[j], sent.token_starts[j] + len(sent.surfaces[j])
     return any((f.end == end or start - 1 <= f.end <= start) and f.text.split(None, 1)[0].lower() in _TRANSFER_VERBS
                for f in sent.functions)
+
+
+_AGREEMENT_NOUNS = {"agreement", "agreements", "contract", "contracts", "deal", "deals"}
+
+
+def _after_funding_agreement(sent: _Sentence, j: int) -> bool:
+    """"with" at token ``j`` follows a funding mention that ends in an agreement ("a €24 million
+    financing agreement with", "a loan agreement with"): the organization after it receives."""
+    if j < 1 or sent.words[j - 1] not in _AGREEMENT_NOUNS:
+        return False
+    end = sent.token_starts[j - 1] + len(sent.surfaces[j - 1])
+    return any(f.end == end and f.key == _FUNDING for f in sent.functions)
 
 
 _PARTNER_NOUNS = {"collaboration", "cooperation", "co-operation", "partnership", "partnerships", "coordination",
@@ -386,6 +398,8 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
             return "object"      # "creates market access through its close collaboration with the IEC"
         if word == "with" and _after_function(sent, j):
             return "receiver"    # "ENISA shares data with CERT-EU": CERT-EU is told, it does not share
+        if word == "with" and _after_funding_agreement(sent, j):
+            return "receiver"    # "signed a financing agreement with the Terna Group": the borrower
         if word == "of" and _inside_partner_phrase(words, j, cues, org_tokens):
             return "object"      # "works closely with the IT security teams of the EU institutions"
         if word == "by" and _reduced_relative(words, j, org_tokens):
