@@ -69,8 +69,8 @@ from pipeline.linking.clauses import (
 )
 from pipeline.linking.roles import PARTNER_ADVERBS, role
 from pipeline.linking.constructions import (
-    _between_parties, _founded_for, _of_complement, _owners, _passive_agents, _receives, _supports,
-    _takes_part,
+    _between_parties, _founded_for, _object_relatives, _of_complement, _owners, _passive_agents, _receives,
+    _supports, _takes_part,
 )
 from pipeline.linking.discourse import (
     _antecedents, _definite_antecedents, _is_list_item, _lead_in, _list_owner, _of_or_relative,
@@ -210,6 +210,10 @@ def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set, joins: 
     receives = not cues.receiving_verbs.isdisjoint(sent.words)     # read once: most sentences have no such verb
     founded, credited = _founded_for(sent, own, cues) if own and len(sent.orgs) > len(sent.actors) else ([], ())
     owner = _owners(sent, own, cues, owners or {}) if own else {}
+    if own and len(sent.orgs) > len(sent.actors):
+        # "the incident responses that APCERT fosters": the relative clause's subject does it
+        for key, org in _object_relatives(sent, own).items():
+            owner.setdefault(key, org)
     for key in [key for key in clauses if key in owner]:
         del clauses[key]     # "INTERPOL, which cited a WHO report": the report stays the WHO's
     for org in sent.actors:

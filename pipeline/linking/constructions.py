@@ -388,3 +388,44 @@ def _passive_agents(sent: _Sentence, own: list, joins: list, cues: Cues) -> dict
                 found[id(first_tokens[k])] = fn
             k += 1
     return found
+
+
+def _object_relatives(sent: _Sentence, own: list) -> dict:
+    """{id(function): organization} for a function that an organization's relative clause acts on.
+
+    "the quality of incident responses that APCERT fosters", "the trainings which UNODC
+    delivers": the organization right after "that" or "which" is the subject of the clause
+    (a verb follows it), and the function before is its object, whoever the main clause's
+    subject is. Up to two lowercase words may close the function's noun phrase ("incident
+    response capabilities that APCERT promotes"). Not after an actor of the sentence: in
+    "ENISA publishes the reports that CERT-EU uses" the function is ENISA's verb.
+    """
+    if not own or not sent.orgs:
+        return {}
+    words, surfaces = sent.words, sent.surfaces
+    org_at = {sent.token_at(org.start): org for org in sent.orgs}
+    first_actor = min((org.start for org in sent.actors), default=sent.seg.end)
+    out = {}
+    for fn in own:
+        if first_actor < fn.start:
+            continue
+        k = sent.token_at(fn.end)
+        for _ in range(2):
+            if k < len(words) and words[k] not in ("that", "which") and surfaces[k].isalpha() \
+                    and surfaces[k].islower():
+                k += 1
+        if k >= len(words) or words[k] not in ("that", "which"):
+            continue
+        k += 1
+        if k < len(words) and words[k] == "the":
+            k += 1
+        org = org_at.get(k)
+        if org is None:
+            continue
+        after = sent.token_at(org.end)
+        if after < len(words) and words[after] == ")":
+            after += 1
+        if _verb_like(words, after):
+            out[id(fn)] = org
+    return out
+
