@@ -344,6 +344,8 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
             j -= 3       # "X as well as Y"
             continue
         if word == "as" and j >= 1 and words[j - 1] in {"known", "called", "named", "renamed"}:
+            if _names_the_subject(sent, j - 2, clause_start):
+                return "actor"   # "BIO, a state-owned institution also known as the Belgian Investment Company, lent ..."
             j -= 2       # "the European Border and Coast Guard Agency (EBCG, also known as Frontex)"
             continue
         if word in _COORD and j >= 1 and words[j - 1] == "," and word != "," \
@@ -451,6 +453,19 @@ def _before_proper_name(surfaces: list[str], j: int, clause_start: int, org_toke
     while j >= clause_start and surfaces[j][:1].isupper() and j not in org_tokens:
         j -= 1
     return j
+
+
+def _names_the_subject(sent: _Sentence, j: int, clause_start: int) -> bool:
+    """The words up to token ``j`` are a name opening the clause and an apposition after its comma,
+    so a name "also known as" there is the subject's other name: "BIO, a government-owned
+    institution also known as ..." (at most ten words of apposition, no auxiliary in it)."""
+    words, surfaces = sent.words, sent.surfaces
+    comma = next((k for k in range(j, max(clause_start, j - 10) - 1, -1) if words[k] == ","), None)
+    if comma is None or comma == clause_start:
+        return False
+    name = [k for k in range(clause_start, comma) if words[k] not in _SKIP]
+    return bool(name) and len(name) <= 4 and all(surfaces[k][:1].isupper() for k in name) \
+        and not any(words[k] in _AUXILIARIES for k in range(comma + 1, j + 1))
 
 
 def _after_by(words: list[str], k: int, clause_start: int) -> bool:
