@@ -489,6 +489,10 @@ _COMPOUND_HEADS = {"visit", "visits", "tour", "tours", "card", "cards", "trip", 
                    "tool", "tools", "methodology", "template", "form", "forms", "group", "period", "leave"}
 
 
+# Plural nouns that are hardly ever verbs: "the Office for National Statistics figures show ...".
+_NEVER_VERBS = {"figures", "statistics"}
+
+
 def _noun_phrase_after_name(span, k: int, possessive: bool) -> bool:
     """The words of ``span`` from token ``k`` on are a noun phrase, not a subject and its verb.
 
@@ -501,7 +505,7 @@ def _noun_phrase_after_name(span, k: int, possessive: bool) -> bool:
     """
     tokens = list(span)[k:]
     last = tokens[-1]
-    if not possessive and last.lower_ != last.norm_:
+    if not possessive and last.lower_ != last.norm_ and last.lower_ not in _NEVER_VERBS:
         return False
     if any(t.lower_.endswith("s") and t.lower_ != t.norm_ for t in tokens[:-1]):
         return False

@@ -259,8 +259,9 @@ def _ends_name_list(surfaces: list[str], j: int, org_tokens: set, clause_start: 
 def _verb_before_function(words: list[str], k: int, function_starts: set) -> bool:
     """Token ``k`` is a verb in -ed or -s (or an irregular past) whose object, a few words on, is a function:
     "and the World Bank added a $300 million grant", "and UNODC held workshops"."""
+    reach = k + 4 if k + 1 < len(words) and words[k + 1] == "as" else k + 3    # "acts as the financing body"
     return (words[k].endswith(("ed", "s")) and words[k].isalpha() or words[k] in _IRREGULAR_PAST) \
-        and any(k < f <= k + 3 for f in function_starts)
+        and any(k < f <= reach for f in function_starts)
 
 
 # Words that open a short phrase of time or place before a coordinated clause's subject:
