@@ -754,7 +754,7 @@ def _name_context(span, view: TokenView, ctx: Context, gid: str, frames: frozens
 
 # Verbs whose subject an acronym is when it stands right before them ("WHO said", "WHO recommends");
 # "FIRST responders" and "IMPACT assessments" are followed by nouns.
-_SUBJECT_VERBS = {"said", "says", "has", "is", "was", "will", "warned", "warns", "announced", "announces",
+_SUBJECT_VERBS = {"said", "says", "has", "is", "was", "will", "does", "did", "warned", "warns", "announced", "announces",
                   "reported", "reports", "declared", "declares", "recommends", "recommended", "urged", "urges",
                   "estimates", "estimated", "noted", "confirmed", "called", "calls", "released", "published",
                   "issued", "launched", "launches", "added"}
