@@ -30,19 +30,46 @@ _REPORTS_AN_OBJECT = {"told", "tells", "announced", "announces", "reported", "re
                       "expressed", "stressed", "underlined", "emphasized", "emphasised", "confirmed"}
 
 
-def _reports_another(words: list[str], k: int, org_tokens: set, cues: Cues) -> bool:
+def _reports_another(words: list[str], k: int, org_tokens: set, cues: Cues, surfaces: list[str] = ()) -> bool:
     """The organization before token ``k``, or the list of them it ends, says what another does.
 
     "Europol said the ITU trains judges", "Europol and Eurojust have said that the ITU ...":
     the reported clause has an organization of its own as subject, which acts; the speaker
     does not. ("ENISA said it will train judges" keeps ENISA: the pronoun is the speaker itself.)
+    After "that" any name is such a subject ("GAVI announced on Thursday that the Government of
+    India contributed $4 million"; ``surfaces`` tells names by their capitals).
     """
     while k < len(words) and (k in org_tokens or words[k] in _COORD or words[k] in _SKIP):
         k += 1
     while k < len(words) and words[k] in _BEFORE_REPORTING:
         k += 1
-    return k < len(words) and words[k] in cues.reporting_verbs and _reported_subject(words, k, org_tokens, cues) \
-        is not None
+    if k >= len(words) or words[k] not in cues.reporting_verbs:
+        return False
+    if _reported_subject(words, k, org_tokens, cues) is not None:
+        return True
+    that = _that_after(words, k + 1)
+    if that is None or not surfaces:
+        return False
+    name = that + 1
+    while name < len(words) and words[name] in _SKIP:
+        name += 1
+    return name < len(words) and surfaces[name][:1].isupper() and words[name] not in _PRONOUNS_CAPITALIZED
+
+
+# Capitalized words that open a clause without naming anyone else ("that It", "that We" in titles).
+_PRONOUNS_CAPITALIZED = {"it", "we", "they", "he", "she", "i", "this", "these", "its", "our", "their"}
+
+
+def _that_after(words: list[str], k: int) -> int | None:
+    """The "that" at token ``k``, or after a short time phrase there ("on Thursday that"), or None."""
+    for j in range(k, min(len(words), k + 5)):
+        if words[j] == "that":
+            timed = j == k or words[k] in {"today", "yesterday"} or _time_phrase(words, k, j - 1) \
+                or words[k] in _TIME_PREPOSITIONS and _time_phrase(words, k + 1, j - 1)
+            return j if timed else None
+        if words[j] in {",", ";", ":", "."}:
+            return None
+    return None
 
 
 def _reported_by_organization(words: list[str], j: int, org_tokens: set, cues: Cues) -> bool:
@@ -162,7 +189,7 @@ def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
     if nxt + 1 < len(words) and words[nxt] == "-" and sent.surfaces[nxt + 1][:1].islower() \
             and sent.token_starts[nxt] == mention.end and words[nxt + 1] not in _LEADING_PARTICIPLES:
         return "possessor"     # "UN-trained units intercepted ...": a modifier (its own "-funded" noun aside)
-    if _reports_another(words, nxt, org_tokens, cues):
+    if _reports_another(words, nxt, org_tokens, cues, sent.surfaces):
         return "speaker"       # "Europol said the ITU trains judges": the ITU trains, Europol only says so
     if nxt < len(words) and _describes_members(words, nxt, sent.surfaces, cues):
         return "possessor"     # "EU member states", "NATO allies": the noun acts, not the organization
