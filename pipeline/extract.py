@@ -695,8 +695,9 @@ _OBJECT_LEAD = {"the", "a", "an", "its", "their", "on", "in", "to", "for", "with
 
 def _verb_frames(doc: Doc, view: TokenView, ctx: Context) -> frozenset:
     """Tokens where a function token pattern starts that may say what its subject does, and
-    lowercase verbs right before a function phrase or pattern (perhaps after an article or a
-    preposition): "trains judges", "delivers mine action", "works on nature conservation".
+    lowercase verbs right before a function phrase or pattern (perhaps after an article, a
+    preposition or a compound adjective): "trains judges", "delivers mine action", "works on
+    nature conservation", "held a two-day workshop".
 
     Frames that open with a noun ("responders trained by", "assessments published by",
     "report of") end in a preposition or belong to a name: they say nothing of a subject.
@@ -710,7 +711,9 @@ def _verb_frames(doc: Doc, view: TokenView, ctx: Context) -> frozenset:
             if key == FUNCTION_PATTERNS:
                 frames.add(s.start)
             k = s.start - 1
-            while k > 0 and s.start - k <= 2 and lowers[k] in _OBJECT_LEAD:
+            # articles and prepositions, and a compound adjective ("held a two-day workshop")
+            while k > 0 and s.start - k <= 5 and (lowers[k] in _OBJECT_LEAD or texts[k] == "-"
+                                                   or texts[k - 1] == "-" or texts[k + 1] == "-"):
                 k -= 1
             if k >= 0 and texts[k].isalpha() and texts[k].islower() and lowers[k] not in _OBJECT_LEAD:
                 frames.add(k)
