@@ -11,6 +11,9 @@ sentence-initial and heading capitals, generic phrases ("International
 Organizations", "member states"), documents, treaties, events and goals
 ("Budapest Convention", "World Summit", "Sustainable Development Goals").
 
+A kind of body ("National Police", "Police Service") is a name after a country's
+possessive, and keeps the country: "Colombia's National Police".
+
 A coordinated modifier before the head word belongs to the name when its first
 conjunct is a common English word ("Science and Technology Department"), not a
 proper name ("Kenya and Uganda Trade Council" is cut to "Uganda Trade Council").
@@ -389,6 +392,11 @@ def _check(view: TokenView, caps: list[bool], start: int, end: int, first: int, 
     if key in lexicon.non_org_names or _singular_key(name) in lexicon.generic_phrases:
         return None
     modifiers = [k for k in words if not lexicon.head_of(texts[k])]
+    owner = _country_owner(view, start, lexicon)
+    if owner is not None and len(words) == 2 and all(lowers[k] in lexicon.generic_modifiers or _common_word(lowers[k])
+                                                      for k in modifiers):
+        # "Colombia's National Police", "Kenya's Police Service": a kind, made a name by its country
+        return Span(view.doc, owner, end, label="ORG", kb_id=f"shape:{lexicon.head_of(texts[first])}")
     if len(words) == 2 and len(modifiers) == 1 and modifiers[0] == words[0] and not view.is_upper[modifiers[0]] \
             and lowers[modifiers[0]] not in lexicon.place_modifiers and "-" not in lowers[modifiers[0]] \
             and _common_word(lowers[modifiers[0]]):
@@ -405,6 +413,20 @@ def _check(view: TokenView, caps: list[bool], start: int, end: int, first: int, 
         return None  # an ALL-CAPS heading, not a name
     head = lexicon.head_of(texts[first])
     return Span(view.doc, start, end, label="ORG", kb_id=f"shape:{head}")
+
+
+def _country_owner(view: TokenView, start: int, lexicon: ShapeLexicon) -> int | None:
+    """The first token of a country whose possessive stands right before the name, or None:
+    "Colombia's National Police" is one body, named with its country ("National Police" alone
+    is a kind, and would merge the police of every country)."""
+    texts = view.texts
+    if start < 2 or texts[start - 1] not in ("'s", "’s"):
+        return None
+    first = start - 2
+    while first > 0 and start - 2 - first < 3 and texts[first - 1][:1].isupper():
+        first -= 1
+    return next((k for k in range(first, start - 1) if name_key(view.span_text(k, start - 1)) in lexicon.places),
+                None)
 
 
 def _common_word(lower: str) -> bool:
