@@ -269,15 +269,18 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
             if p.key != c.key and p.start <= c.start and c.end <= p.end and (p.end - p.start) > (c.end - c.start):
                 return True
         return False
-    longest = max((p.end - p.start for p in phrases), default=0)
+    # Phrases that are whole terms: not frames that end in a preposition ("research on", "funded by").
+    terms = [p for p in phrases if text[p.start:p.end].rsplit(None, 1)[-1].lower() not in _FRAME_ENDS]
+    term_starts = [p.start for p in terms]
+    longest = max((p.end - p.start for p in terms), default=0)
 
     def cuts_a_phrase(c) -> bool:
-        # "approved a historic framework | agreement": a pattern that ends or starts inside a phrase
-        # of another function (a whole term) reads only half of it.
-        lo, hi = bisect.bisect_left(phrase_starts, c.start - longest), bisect.bisect_left(phrase_starts, c.end)
+        # "approved a historic framework | agreement": a pattern that ends or starts inside a term
+        # of another function reads only half of it. ("funds research | on malaria" keeps its frame.)
+        lo, hi = bisect.bisect_left(term_starts, c.start - longest), bisect.bisect_left(term_starts, c.end)
         return any(p.key != c.key and c.start < p.end and p.start < c.end
                    and not (c.start <= p.start and p.end <= c.end) and not (p.start <= c.start and c.end <= p.end)
-                   for p in phrases[lo:hi])
+                   for p in terms[lo:hi])
     fn_candidates = [c for c in fn_candidates
                      if not nested_in_phrase(c) and not (c.kind == "pattern" and cuts_a_phrase(c))]
     # Overlaps are settled per function: "fund research and development projects"
@@ -300,6 +303,8 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
 
 
 _WORD_OR_HYPHEN = re.compile(r"[\w-]")
+# Last words of a phrase that is a frame around its object or agent, not a whole term.
+_FRAME_ENDS = {"on", "of", "for", "by", "from", "with", "into", "in", "to", "between", "among", "against"}
 
 
 def _acronym_uses(text: str, acronyms) -> list[tuple[int, int, str]]:
@@ -695,9 +700,9 @@ _OBJECT_LEAD = {"the", "a", "an", "its", "their", "on", "in", "to", "for", "with
 
 def _verb_frames(doc: Doc, view: TokenView, ctx: Context) -> frozenset:
     """Tokens where a function token pattern starts that may say what its subject does, and
-    lowercase verbs right before a function phrase or pattern (perhaps after an article, a
-    preposition or a compound adjective): "trains judges", "delivers mine action", "works on
-    nature conservation", "held a two-day workshop".
+    verbs of carrying out an activity (``_ACTIVITY_VERB_STEMS``) right before a function phrase
+    or pattern (perhaps after an article, a preposition or a compound adjective): "trains
+    judges", "delivers mine action", "works on nature conservation", "held a two-day workshop".
 
     Frames that open with a noun ("responders trained by", "assessments published by",
     "report of") end in a preposition or belong to a name: they say nothing of a subject.
@@ -712,12 +717,27 @@ def _verb_frames(doc: Doc, view: TokenView, ctx: Context) -> frozenset:
                 frames.add(s.start)
             k = s.start - 1
             # articles and prepositions, and a compound adjective ("held a two-day workshop")
-            while k > 0 and s.start - k <= 5 and (lowers[k] in _OBJECT_LEAD or texts[k] == "-"
-                                                   or texts[k - 1] == "-" or texts[k + 1] == "-"):
+            while k > 0 and s.start - k <= 5 and not _activity_verb(lowers[k]) and (
+                    lowers[k] in _OBJECT_LEAD or texts[k] == "-" or texts[k - 1] == "-" or texts[k + 1] == "-"):
                 k -= 1
-            if k >= 0 and texts[k].isalpha() and texts[k].islower() and lowers[k] not in _OBJECT_LEAD:
-                frames.add(k)
+            if k >= 0 and texts[k].isalpha() and texts[k].islower() and _activity_verb(lowers[k]):
+                # "co-hosted a workshop": the frame starts with the compound
+                frames.add(k - 2 if k >= 2 and texts[k - 1] == "-" else k)
     return frozenset(frames)
+
+
+# Verbs by which a subject carries out what their object names ("delivers mine action", "works
+# on nature conservation", "held a workshop"); "MERS hampered capacity building" and "LNG
+# exports funded research" say nothing of a body.
+_ACTIVITY_VERB_STEMS = ("deliver", "lead", "led", "provid", "offer", "promot", "conduct", "organi", "host", "run",
+                        "ran", "coordinat", "facilitat", "implement", "work", "carr", "undert", "manag", "oversee",
+                        "oversaw", "build", "built", "strengthen", "develop", "launch", "hold", "held", "sponsor",
+                        "focus", "speciali", "engag", "champion", "spearhead", "convene")
+
+
+def _activity_verb(lower: str) -> bool:
+    """``lower`` is a form of a verb of ``_ACTIVITY_VERB_STEMS`` ("delivers", "held", "co-hosts" ends in one)."""
+    return any(lower.startswith(stem) and len(lower) - len(stem) <= 4 for stem in _ACTIVITY_VERB_STEMS)
 
 
 def _name_context(span, view: TokenView, ctx: Context, gid: str, frames: frozenset = frozenset()) -> bool:

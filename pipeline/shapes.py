@@ -319,15 +319,18 @@ def _coordinated_modifier(view: TokenView, caps: list[bool], run_start: int, sta
     """Where a name starts when its modifier is coordinated: "Peace and Security Council",
     "Science and Technology Department", "National Science and Technology Council".
 
-    The word before "and" (or "&") must be a common English word that is no head word
-    ("Peace", "Science"): "Microsoft and Security Council" and "the ITU and World Bank
-    Group" are two names. At most three capitalized words are taken before it.
+    The word before "and" (or "&") must be a common English word that is no head word and
+    does not open the sentence ("Peace", "Science"), and the word after it no place:
+    "Microsoft and Security Council", "the ITU and World Bank Group" and "Journalists and
+    Nigeria Police Force officers" are no such modifier. At most three capitalized words are
+    taken before it.
     """
     texts, lowers = view.texts, view.lowers
     k = start - 1
     if k - 1 < run_start or lowers[k] not in ("and", "&") or not caps[k - 1] \
-            or lexicon.head_of(texts[k - 1]) or view.is_upper[k - 1] or not _common_word(lowers[k - 1]):
-        return start
+            or lexicon.head_of(texts[k - 1]) or view.is_upper[k - 1] or not _common_word(lowers[k - 1]) \
+            or name_key(texts[start]) in lexicon.places or _opens_sentence(view, k - 1):
+        return start      # "Journalists and Nigeria Police Force officers": a place, and a capital of the sentence
     new_start = k - 1
     while new_start - 1 >= run_start and k - new_start < 3 and caps[new_start - 1] \
             and not lexicon.head_of(texts[new_start - 1]):
@@ -413,6 +416,14 @@ def _check(view: TokenView, caps: list[bool], start: int, end: int, first: int, 
         return None  # an ALL-CAPS heading, not a name
     head = lexicon.head_of(texts[first])
     return Span(view.doc, start, end, label="ORG", kb_id=f"shape:{head}")
+
+
+def _opens_sentence(view: TokenView, k: int) -> bool:
+    """Token ``k`` is the first word of its sentence or line, so its capital says nothing."""
+    j = k - 1
+    while j >= 0 and view.texts[j] in {'"', "“", "(", "'"}:
+        j -= 1
+    return j < 0 or view.is_space[j] or view.texts[j] in {".", "!", "?", ":", ";"}
 
 
 def _country_owner(view: TokenView, start: int, lexicon: ShapeLexicon) -> int | None:

@@ -196,6 +196,11 @@ def _without_training_topics(sent: _Sentence, own: list, cues: Cues) -> list:
 
 
 _WORD_BEFORE = re.compile(r"(\w+)\W*$")
+# Who runs the action whose purpose follows: a verb of running it ("launched an operation") or
+# an owner ("the WCO's strategic initiative", "its programme"), a few words before its noun.
+_RUNS_THE_ACTION = re.compile(
+    r"(?:\b(?:launch|conduct|lead|led|run|ran|carr(?:y|ie|ied)|implement|deploy|start|undert(?:ake|ook)|initiat|"
+    r"beg[ia]n|mount|stag|organi[sz]|coordinat)\w*|['’]s|\bits|\btheir)\W+(?:[\w-]+\W+){0,3}$", re.IGNORECASE)
 
 
 def _topic(topic_re: re.Pattern, text: str, cues: Cues) -> re.Match | None:
@@ -203,12 +208,16 @@ def _topic(topic_re: re.Pattern, text: str, cues: Cues) -> re.Match | None:
 
     "workshops aimed at developing infrastructures" name a topic, but "launched an
     operation aimed at restoring security" says what the organization does: a cue
-    right after one of the ``purpose_heads`` of ``rules/linking.yml`` is skipped.
+    right after one of the ``purpose_heads`` of ``rules/linking.yml`` is skipped when a
+    verb of running it or an owner stands before the noun. ("criticised a police operation
+    aimed at arresting protesters", "funds projects aimed at training judges": the
+    purpose stays a topic.)
     """
     match = topic_re.search(text)
     while match is not None and cues.purpose_heads:
         before = _WORD_BEFORE.search(text, max(0, match.start() - 40), match.start())
-        if before is None or before.group(1).lower() not in cues.purpose_heads:
+        if before is None or before.group(1).lower() not in cues.purpose_heads \
+                or not _RUNS_THE_ACTION.search(text, max(0, before.start(1) - 60), before.start(1)):
             break
         match = topic_re.search(text, match.end())
     return match
@@ -225,31 +234,50 @@ def _names_a_kind(sent: _Sentence, mention, cues: Cues) -> bool:
     return _singular(sent.words[k]) in cues.kind_heads and not _predicated_of_organization(sent, mention)
 
 
-_COPULAS = {"is", "was", "are", "were", "remains", "remained", "became", "becomes", "has been", "had been"}
+_KIND_COPULAS = {"is", "was", "are", "were", "remains", "remained", "became", "becomes", "has been", "had been"}
 _AS_VERBS = {"serves", "served", "acts", "acted", "functions", "functioned", "operates", "operated"}
+# What may stand between "is" and the kind of body it names: articles and adjectives of rank
+# or reach ("the first", "the national", "a regional"), not verbs or prepositions ("is funding
+# national incident response teams", "was a donor to the centre").
+_KIND_QUALIFIERS = {"a", "an", "the", "its", "their", "first", "only", "main", "leading", "lead", "sole", "principal",
+                    "primary", "new", "designated", "largest", "oldest", "official", "national", "regional",
+                    "international", "global", "central", "federal", "european", "african", "asian", "pacific"}
+
+
+def _qualifies_kind(words: list[str], surfaces: list[str], j: int) -> bool:
+    """Token ``j`` may stand between a copula and a kind of body: an article or a lowercase
+    modifier ("the first", "an independent", "a non-profit", "Africa's leading"), not a verb in
+    -ing or a preposition ("is funding national incident response teams", "a donor to the
+    centre")."""
+    word = words[j]
+    if word in _KIND_QUALIFIERS or word in {"-", "'s", "’s"}:
+        return True
+    if word.endswith("ing") or word in _PREPOSITIONS or word in _KIND_COPULAS or word in {"as", "been"} \
+            or not surfaces[j].isalpha():
+        return False
+    return surfaces[j].islower() or j + 1 < len(words) and words[j + 1] in {"'s", "’s"}
 
 
 def _predicated_of_organization(sent: _Sentence, mention) -> bool:
     """An organization is that kind of body: "The CERT/CC was the first incident response team".
 
     The kind phrase is then what the organization is, so its function is the
-    organization's own. Up to four lowercase words (articles and adjectives) may
-    stand between the copula ("is", "serves as") and the mention, and a closing
+    organization's own. Up to six tokens of articles and adjectives (``_qualifies_kind``)
+    may stand between the copula ("is", "serves as") and the mention, and a closing
     bracket between the organization and the copula ("Center (CERT/CC) was").
     """
     k = sent.token_at(mention.start)
     words, surfaces = sent.words, sent.surfaces
     j = k - 1
-    while j >= 0 and k - j <= 4 and surfaces[j].isalpha() and surfaces[j].islower() \
-            and words[j] not in _COPULAS and words[j] not in ("as", "been"):
+    while j >= 0 and k - j <= 6 and _qualifies_kind(words, surfaces, j):
         j -= 1
     if j < 0:
         return False
     if words[j] == "as" and j > 0 and words[j - 1] in _AS_VERBS:
         j -= 1
-    elif words[j] == "been" and j > 0 and f"{words[j - 1]} been" in _COPULAS:
+    elif words[j] == "been" and j > 0 and f"{words[j - 1]} been" in _KIND_COPULAS:
         j -= 1
-    elif words[j] not in _COPULAS:
+    elif words[j] not in _KIND_COPULAS:
         return False
     j -= 1
     if j >= 0 and surfaces[j] == ")":

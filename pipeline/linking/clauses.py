@@ -318,15 +318,22 @@ def _opening_phrase_end(sent: _Sentence, clause_start: int, org_tokens: set, cue
     participle = first.endswith("ed") and "by" in words[clause_start + 1:comma]
     if first not in _OPENING_PREPOSITIONS and not participle:
         return 0
+    item_end = comma
     while participle:
-        # The agents may be a list: "coordinated by Conservation International, the IUCN and the WWF, the GMA ..."
-        k = comma + 1
+        # The agents may be a list that its last item closes with "and": "coordinated by Conservation
+        # International, the IUCN and the WWF, the GMA ..." ("Funded by the EU, UNODC, together with
+        # UNDP, trains ...": UNODC is the subject, and no "and" closes a list).
+        k = item_end + 1
         while k < len(words) and (k in org_tokens or words[k] in _SKIP or words[k] in {"and", "or"}
                                   or sent.surfaces[k][:1].isupper()):
             k += 1
-        if k == comma + 1 or k >= len(words) or words[k] != "," or not any(j in org_tokens for j in range(comma, k)):
+        if k == item_end + 1 or k >= len(words) or words[k] != "," \
+                or not any(j in org_tokens for j in range(item_end, k)):
             break
-        comma = k
+        if any(words[j] in {"and", "or"} for j in range(item_end + 1, k)):
+            comma = k
+            break
+        item_end = k
     agent = False
     for k in range(clause_start + 1, comma):
         if k in org_tokens and (k - 1) not in org_tokens:

@@ -354,6 +354,15 @@ def _receives(sent: _Sentence, org, fn, cues: Cues) -> bool:
                                      for w in words[k + 1:k + gap])
 
 
+def _right_after_by(words: list[str], k: int) -> bool:
+    """"by" stands right before token ``k``, perhaps with an article ("by experts", "by the
+    staff"); "funded by the EU and staff of UNICEF monitor it" starts a clause of its own."""
+    j = k - 1
+    while j >= 0 and words[j] in _SKIP:
+        j -= 1
+    return j >= 0 and words[j] == "by"
+
+
 def _passive_agents(sent: _Sentence, own: list, joins: list, cues: Cues) -> dict:
     """{id(organization): function} for each organization named right after a passive function ("funded by").
 
@@ -381,7 +390,7 @@ def _passive_agents(sent: _Sentence, own: list, joins: list, cues: Cues) -> dict
         while k < len(words) and (k in org_tokens or words[k] in _SKIP or words[k] in _COORD or words[k] == "by"
                                   or words[k] in cues.possessive or surfaces[k][:1].isupper()
                                   or giving and _noun_after_name(words, surfaces, k)
-                                  or _singular(words[k]) in cues.staff_nouns
+                                  or _singular(words[k]) in cues.staff_nouns and _right_after_by(words, k)
                                   or words[k] in {"from", "at", "of"} and _singular(words[k - 1]) in cues.staff_nouns) \
                 and k not in joins:
             if k in first_tokens:
@@ -395,9 +404,10 @@ def _object_relatives(sent: _Sentence, own: list) -> dict:
 
     "the quality of incident responses that APCERT fosters", "the trainings which UNODC
     delivers": the organization right after "that" or "which" is the subject of the clause
-    (a verb follows it), and the function before is its object, whoever the main clause's
-    subject is. Up to two lowercase words may close the function's noun phrase ("incident
-    response capabilities that APCERT promotes"). Not after an actor of the sentence: in
+    (a verb of doing it follows: ``_PERFORMING_STEMS``), and the function before is its
+    object, whoever the main clause's subject is. Up to two lowercase words may close the
+    function's noun phrase ("incident response capabilities that APCERT promotes"). Not
+    after an actor of the sentence: in
     "ENISA publishes the reports that CERT-EU uses" the function is ENISA's verb.
     """
     if not own or not sent.orgs:
@@ -425,7 +435,25 @@ def _object_relatives(sent: _Sentence, own: list) -> dict:
         after = sent.token_at(org.end)
         if after < len(words) and words[after] == ")":
             after += 1
-        if _verb_like(words, after):
+        while after < len(words) and (words[after] == "also" or words[after].endswith("ly")):
+            after += 1
+        if after < len(words) and _performs(words[after]):
             out[id(fn)] = org
     return out
+
+
+# Verbs of doing or furthering an activity (``_object_relatives``): "the incident responses that
+# APCERT fosters", "the trainings which UNODC delivers". Attending, receiving, judging or
+# paying for it is not doing it ("the workshop that NATO officials attended", "the programme
+# that the EU criticised", "the training that the World Bank funds").
+_PERFORMING_STEMS = ("foster", "promot", "provid", "deliver", "offer", "organi", "run", "ran", "conduct", "lead",
+                     "led", "coordinat", "host", "manag", "operat", "perform", "carr", "undert", "develop",
+                     "publish", "facilitat", "implement", "champion", "pursu", "advanc", "spearhead", "oversee",
+                     "oversaw", "convene", "give", "gave")
+
+
+def _performs(word: str) -> bool:
+    """``word`` is a finite form of a verb of ``_PERFORMING_STEMS`` ("fosters", "led", "carried")."""
+    return any(word.startswith(stem) and len(word) - len(stem) <= 4 for stem in _PERFORMING_STEMS) \
+        and (word.endswith(("s", "ed")) or word in {"ran", "led", "oversaw", "gave", "undertook"})
 

@@ -10,7 +10,8 @@ Center"), decided from the words just before and after the name. Examples
 from __future__ import annotations
 
 from pipeline.names import DATE_WORDS
-from pipeline.linking.cues import Cues, _AUXILIARIES, _COORD, _FUNDING, _GROUP_NOUNS, _LOCATED, _SKIP, _singular
+from pipeline.linking.cues import (Cues, _AUXILIARIES, _COORD, _FUNDING, _GROUP_NOUNS, _LOCATED, _PREPOSITIONS, _SKIP,
+                                   _singular)
 from pipeline.linking.sentence import _Sentence, _org_token_indexes
 from pipeline.linking.clauses import _OPENING_PREPOSITIONS, _closes_subject_relative, _place_after_name
 
@@ -36,8 +37,10 @@ def _reports_another(words: list[str], k: int, org_tokens: set, cues: Cues, surf
     "Europol said the ITU trains judges", "Europol and Eurojust have said that the ITU ...":
     the reported clause has an organization of its own as subject, which acts; the speaker
     does not. ("ENISA said it will train judges" keeps ENISA: the pronoun is the speaker itself.)
-    After "that" any name is such a subject ("GAVI announced on Thursday that the Government of
-    India contributed $4 million"; ``surfaces`` tells names by their capitals).
+    After "that" a government is such a subject too ("GAVI announced on Thursday that the
+    Government of India contributed $4 million"; ``surfaces`` tells it by its capital). Other
+    names are not: in "The World Bank said that Ghana would receive a loan" and "Europol
+    announced that Operation Endgame had arrested four suspects" the speaker still acts.
     """
     while k < len(words) and (k in org_tokens or words[k] in _COORD or words[k] in _SKIP):
         k += 1
@@ -53,11 +56,7 @@ def _reports_another(words: list[str], k: int, org_tokens: set, cues: Cues, surf
     name = that + 1
     while name < len(words) and words[name] in _SKIP:
         name += 1
-    return name < len(words) and surfaces[name][:1].isupper() and words[name] not in _PRONOUNS_CAPITALIZED
-
-
-# Capitalized words that open a clause without naming anyone else ("that It", "that We" in titles).
-_PRONOUNS_CAPITALIZED = {"it", "we", "they", "he", "she", "i", "this", "these", "its", "our", "their"}
+    return name < len(words) and words[name] == "government" and surfaces[name][:1].isupper()
 
 
 def _that_after(words: list[str], k: int) -> int | None:
@@ -132,12 +131,20 @@ _AGREEMENT_NOUNS = {"agreement", "agreements", "contract", "contracts", "deal", 
 
 
 def _after_funding_agreement(sent: _Sentence, j: int) -> bool:
-    """"with" at token ``j`` follows a funding mention that ends in an agreement ("a €24 million
-    financing agreement with", "a loan agreement with"): the organization after it receives."""
+    """"with" at token ``j`` follows a funding mention that ends in an agreement ("the EIB signed
+    a €24 million financing agreement with", "a loan agreement with") after another
+    organization: the organization after it receives. Without an organization before it the
+    borrower is no organization ("The Government of Kenya signed a loan agreement with the
+    World Bank": the lender), and in a co-financing agreement both give."""
     if j < 1 or sent.words[j - 1] not in _AGREEMENT_NOUNS:
         return False
     end = sent.token_starts[j - 1] + len(sent.surfaces[j - 1])
-    return any(f.end == end and f.key == _FUNDING for f in sent.functions)
+    mention = next((f for f in sent.functions if f.end == end and f.key == _FUNDING), None)
+    if mention is None:
+        return False
+    at = mention.start - sent.seg.start
+    co = mention.text.lower().startswith("co") or sent.text[max(0, at - 3):at].lower() == "co-"
+    return not co and any(org.end <= mention.start for org in sent.orgs)
 
 
 _PARTNER_NOUNS = {"collaboration", "cooperation", "co-operation", "partnership", "partnerships", "coordination",
@@ -410,11 +417,12 @@ def _role_before(sent: _Sentence, j: int, clause_start: int, cues: Cues, org_tok
                 # "Researchers at ENISA conduct research", "Experts from Europol delivered training"
                 return "actor"
             if not _after_by(words, j - 1, clause_start) \
-                    and any(sent.token_starts[clause_start] <= f.start < sent.token_starts[j - 1]
+                    and any(sent.token_starts[clause_start] <= f.start and f.end + 1 < sent.token_starts[j - 1]
                             for f in sent.functions):
                 # "The exercise featured teams from NATO", "UNODC trained officials from the
                 # Ministry": after the activity, the people take part or are trained
-                # ("trained by experts from the ITU": the ITU's experts train)
+                # ("trained by experts from the ITU": the ITU's experts train; in "Incident
+                # response experts from ENISA" the function only describes them)
                 return "object"
         if word in cues.receivers:
             return "receiver"
@@ -485,19 +493,20 @@ def _before_proper_name(surfaces: list[str], j: int, clause_start: int, org_toke
 def _names_the_subject(sent: _Sentence, j: int, clause_start: int) -> bool:
     """The words up to token ``j`` are a name opening the clause and an apposition after its comma,
     so a name "also known as" there is the subject's other name: "BIO, a government-owned
-    institution also known as ..." (at most ten words of apposition, no auxiliary in it)."""
+    institution also known as ..." (at most ten words of apposition, no auxiliary in it, and no
+    preposition: in "The ITU, a partner of the forum also known as FIRST" the forum is FIRST)."""
     words, surfaces = sent.words, sent.surfaces
     comma = next((k for k in range(j, max(clause_start, j - 10) - 1, -1) if words[k] == ","), None)
     if comma is None or comma == clause_start:
         return False
     name = [k for k in range(clause_start, comma) if words[k] not in _SKIP]
     return bool(name) and len(name) <= 4 and all(surfaces[k][:1].isupper() for k in name) \
-        and not any(words[k] in _AUXILIARIES for k in range(comma + 1, j + 1))
+        and not any(words[k] in _AUXILIARIES or words[k] in _PREPOSITIONS for k in range(comma + 1, j + 1))
 
 
 def _after_by(words: list[str], k: int, clause_start: int) -> bool:
-    """The noun at ``k`` is the agent of a passive: "by" before it, perhaps after an article,
-    a number or up to two other words ("trained by senior experts from ...")."""
+    """The noun at ``k`` is the agent of a passive: "by" at most five words before it, with no
+    comma or conjunction between ("trained by senior experts from ...", "by a team of experts")."""
     j = k - 1
     while j >= clause_start and k - j <= 5 and words[j] != "by" and words[j] not in _COORD:
         j -= 1
