@@ -39,10 +39,13 @@ def check(example, extraction) -> list[str]:
         org = f"new:{_key(org[4:])}" if org.startswith("new:") else org
         if (org, function) not in pairs:
             problems.append(f"expected link {org} -> {function}, found {sorted(pairs)}")
+    found = {m.key.lower() if m.key.startswith("new:") else m.key for m in extraction.mentions if m.label == "ORG"}
     for org, function in example.no_links:
         org = f"new:{_key(org[4:])}" if org.startswith("new:") else org
         if (org, function) in pairs:
             problems.append(f"link {org} -> {function} must not be made")
+        if org not in found:
+            problems.append(f"no_links names {org}, which the text does not mention: the check cannot fail")
     return problems
 
 
