@@ -26,6 +26,7 @@ from spacy.tokens import Doc
 
 from pipeline.acronyms import find_definition_spans
 from pipeline.linking import PARTNER_ADVERBS, link_document
+from pipeline.linking.cues import activity_verb
 from pipeline.names import content_words, name_key, split_country
 from pipeline.nlp import (FUNCTION_PATTERNS, FUNCTION_PHRASES, ORG_ACRONYMS, ORG_NAMES, ORG_PATTERNS, SHORT_NAME,
                           is_common_word, is_english_word)
@@ -700,7 +701,7 @@ _OBJECT_LEAD = {"the", "a", "an", "its", "their", "on", "in", "to", "for", "with
 
 def _verb_frames(doc: Doc, view: TokenView, ctx: Context) -> frozenset:
     """Tokens where a function token pattern starts that may say what its subject does, and
-    verbs of carrying out an activity (``_ACTIVITY_VERB_STEMS``) right before a function phrase
+    verbs of carrying out an activity (``ACTIVITY_VERB_STEMS`` of pipeline.linking.cues) right before a function phrase
     or pattern (perhaps after an article, a preposition or a compound adjective): "trains
     judges", "delivers mine action", "works on nature conservation", "held a two-day workshop".
 
@@ -717,27 +718,15 @@ def _verb_frames(doc: Doc, view: TokenView, ctx: Context) -> frozenset:
                 frames.add(s.start)
             k = s.start - 1
             # articles and prepositions, and a compound adjective ("held a two-day workshop")
-            while k > 0 and s.start - k <= 5 and not _activity_verb(lowers[k]) and (
+            while k > 0 and s.start - k <= 5 and not activity_verb(lowers[k]) and (
                     lowers[k] in _OBJECT_LEAD or texts[k] == "-" or texts[k - 1] == "-" or texts[k + 1] == "-"):
                 k -= 1
-            if k >= 0 and texts[k].isalpha() and texts[k].islower() and _activity_verb(lowers[k]):
+            if k >= 0 and texts[k].isalpha() and texts[k].islower() and activity_verb(lowers[k]):
                 # "co-hosted a workshop": the frame starts with the compound
                 frames.add(k - 2 if k >= 2 and texts[k - 1] == "-" else k)
     return frozenset(frames)
 
 
-# Verbs by which a subject carries out what their object names ("delivers mine action", "works
-# on nature conservation", "held a workshop"); "MERS hampered capacity building" and "LNG
-# exports funded research" say nothing of a body.
-_ACTIVITY_VERB_STEMS = ("deliver", "lead", "led", "provid", "offer", "promot", "conduct", "organi", "host", "run",
-                        "ran", "coordinat", "facilitat", "implement", "work", "carr", "undert", "manag", "oversee",
-                        "oversaw", "build", "built", "strengthen", "develop", "launch", "hold", "held", "sponsor",
-                        "focus", "speciali", "engag", "champion", "spearhead", "convene")
-
-
-def _activity_verb(lower: str) -> bool:
-    """``lower`` is a form of a verb of ``_ACTIVITY_VERB_STEMS`` ("delivers", "held", "co-hosts" ends in one)."""
-    return any(lower.startswith(stem) and len(lower) - len(stem) <= 4 for stem in _ACTIVITY_VERB_STEMS)
 
 
 def _name_context(span, view: TokenView, ctx: Context, gid: str, frames: frozenset = frozenset()) -> bool:

@@ -10,7 +10,8 @@ World Bank").
 """
 from __future__ import annotations
 
-from pipeline.linking.cues import Cues, _AUXILIARIES, _COORD, _FUNDING, _SKIP, _singular
+from pipeline.linking.cues import (Cues, _AUXILIARIES, _COORD, _FUNDING, _IRREGULAR_PAST, _SKIP, _singular,
+                                   activity_verb)
 from pipeline.linking.sentence import _Sentence, _org_token_indexes
 from pipeline.linking.activities import _gives_from, _passive_by, _scope_end
 from pipeline.linking.clauses import _negated, _verb_like
@@ -404,7 +405,7 @@ def _object_relatives(sent: _Sentence, own: list) -> dict:
 
     "the quality of incident responses that APCERT fosters", "the trainings which UNODC
     delivers": the organization right after "that" or "which" is the subject of the clause
-    (a verb of doing it follows: ``_PERFORMING_STEMS``), and the function before is its
+    (a verb of carrying it out follows: ``ACTIVITY_VERB_STEMS``), and the function before is its
     object, whoever the main clause's subject is. Up to two lowercase words may close the
     function's noun phrase ("incident response capabilities that APCERT promotes"). Not
     after an actor of the sentence: in
@@ -442,18 +443,8 @@ def _object_relatives(sent: _Sentence, own: list) -> dict:
     return out
 
 
-# Verbs of doing or furthering an activity (``_object_relatives``): "the incident responses that
-# APCERT fosters", "the trainings which UNODC delivers". Attending, receiving, judging or
-# paying for it is not doing it ("the workshop that NATO officials attended", "the programme
-# that the EU criticised", "the training that the World Bank funds").
-_PERFORMING_STEMS = ("foster", "promot", "provid", "deliver", "offer", "organi", "run", "ran", "conduct", "lead",
-                     "led", "coordinat", "host", "manag", "operat", "perform", "carr", "undert", "develop",
-                     "publish", "facilitat", "implement", "champion", "pursu", "advanc", "spearhead", "oversee",
-                     "oversaw", "convene", "give", "gave")
-
-
 def _performs(word: str) -> bool:
-    """``word`` is a finite form of a verb of ``_PERFORMING_STEMS`` ("fosters", "led", "carried")."""
-    return any(word.startswith(stem) and len(word) - len(stem) <= 4 for stem in _PERFORMING_STEMS) \
-        and (word.endswith(("s", "ed")) or word in {"ran", "led", "oversaw", "gave", "undertook"})
+    """``word`` is a finite form of a verb of carrying out an activity ("fosters", "led", "carried";
+    ``ACTIVITY_VERB_STEMS``)."""
+    return activity_verb(word) and (word.endswith(("s", "ed")) or word in _IRREGULAR_PAST)
 
