@@ -69,8 +69,8 @@ from pipeline.linking.clauses import (
 )
 from pipeline.linking.roles import PARTNER_ADVERBS, role
 from pipeline.linking.constructions import (
-    _between_parties, _founded_for, _object_relatives, _of_complement, _owners, _passive_agents, _receives,
-    _supports, _takes_part,
+    _between_parties, _founded_for, _judges, _object_relatives, _of_complement, _owners, _passive_agents,
+    _receives, _supports, _takes_part,
 )
 from pipeline.linking.discourse import (
     _antecedents, _definite_antecedents, _is_list_item, _lead_in, _list_owner, _of_or_relative,
@@ -208,6 +208,7 @@ def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set, joins: 
         clauses.update(_object_clauses(sent, cues, joins))
     agent_of = _passive_agents(sent, own, joins, cues)
     receives = not cues.receiving_verbs.isdisjoint(sent.words)     # read once: most sentences have no such verb
+    judges = not cues.judging_verbs.isdisjoint(sent.words)
     founded, credited = _founded_for(sent, own, cues) if own and len(sent.orgs) > len(sent.actors) else ([], ())
     owner = _owners(sent, own, cues, owners or {}) if own else {}
     if own and len(sent.orgs) > len(sent.actors):
@@ -237,6 +238,8 @@ def _sentence_links(sent: _Sentence, own: list, cues: Cues, linked: set, joins: 
                 continue     # "The Ministry applauded the GPE for approving a grant": the GPE's (below)
             if org.end <= fn.start and _negated(sent, org.end, fn.start, cues):
                 continue     # "member states have not ratified the convention"
+            if judges and org.end <= fn.start and _judges(sent, org, fn, cues):
+                continue     # "Amnesty International criticised a police operation": it only judges it
             if receives and org.end <= fn.start and _receives(sent, org, fn, cues):
                 continue     # "ASEAN received funding from the World Bank": ASEAN is funded
             out.append(_link(org, fn, SENTENCE, sent))

@@ -448,3 +448,23 @@ def _performs(word: str) -> bool:
     ``ACTIVITY_VERB_STEMS``)."""
     return activity_verb(word) and (word.endswith(("s", "ed")) or word in _IRREGULAR_PAST)
 
+
+def _judges(sent: _Sentence, org, fn, cues: Cues) -> bool:
+    """The organization is the subject of one of ``judging_verbs`` whose object holds the function:
+    "Amnesty International criticised a police operation", "The ITU has welcomed the World
+    Bank's work" (perhaps after an auxiliary or an adverb)."""
+    words = sent.words
+    k = sent.token_at(org.end)
+    if k < len(words) and words[k] == ")":
+        k += 1
+    while k < len(words) and (words[k] in _AUXILIARIES or words[k] == "also" or words[k].endswith("ly")):
+        k += 1
+    if k >= len(words) or words[k] not in cues.judging_verbs or sent.token_starts[k] >= fn.start:
+        return False
+    # "condemned the attack and pledged EUR 5 million": a second verb's object is its own
+    end = sent.token_at(fn.start)
+    return not any(w in _JUDGED_OBJECT_ENDS for w in words[k + 1:end])
+
+
+_JUDGED_OBJECT_ENDS = {"and", "but", ";", "while", "whereas", "then", "before", "after"}
+

@@ -87,6 +87,7 @@ class Cues:
         self.possessive = {p[0] for p in low("possessive_markers") if len(p) == 1}
         self.topic = low("topic_cues")
         self.purpose_heads = {p[0] for p in low("purpose_heads") if len(p) == 1}
+        self.judging_verbs = {p[0] for p in low("judging_verbs") if len(p) == 1}
         self.other_agent = low("other_agent_cues")
         self.anaphors = low("anaphors")
         self.anaphors_longest_first = sorted(self.anaphors, key=len, reverse=True)
