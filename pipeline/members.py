@@ -163,8 +163,9 @@ def _acting_acronym(view: TokenView, i: int, lexicon: ContextLexicon, common_wor
     k = i + 1
     while k < n and k - i <= 3 and texts[k] in _AUXILIARY_WORDS:
         k += 1
-    if k >= n or not texts[k][:1].islower() or not (k > i + 1 or texts[k].endswith(("s", "ed"))
-                                                     or texts[k] in _IRREGULAR_PAST):
+    verb = k + 2 if k + 2 < n and texts[k] == "co" and texts[k + 1] == "-" else k    # "KOTRA co-hosted"
+    if k >= n or not texts[k][:1].islower() or not (k > i + 1 or texts[verb].endswith(("s", "ed"))
+                                                     or texts[verb] in _IRREGULAR_PAST):
         return None      # "WACREN trains", "CCCPA held a workshop"
     lower = word.lower()
     if lower in lexicon.non_acronyms or common_word(lower) or lexicon.is_place(word):
