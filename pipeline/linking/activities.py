@@ -236,9 +236,9 @@ def _names_a_kind(sent: _Sentence, mention, cues: Cues) -> bool:
 
 _KIND_COPULAS = {"is", "was", "are", "were", "remains", "remained", "became", "becomes", "has been", "had been"}
 _AS_VERBS = {"serves", "served", "acts", "acted", "functions", "functioned", "operates", "operated"}
-# What may stand between "is" and the kind of body it names: articles and adjectives of rank
-# or reach ("the first", "the national", "a regional"), not verbs or prepositions ("is funding
-# national incident response teams", "was a donor to the centre").
+# Words that may always stand between "is" and the kind of body it names, even capitalized
+# ("the European ...") or ending in -ing ("the leading ..."); other lowercase words may too,
+# unless they are verbs in -ing or prepositions (see _qualifies_kind).
 _KIND_QUALIFIERS = {"a", "an", "the", "its", "their", "first", "only", "main", "leading", "lead", "sole", "principal",
                     "primary", "new", "designated", "largest", "oldest", "official", "national", "regional",
                     "international", "global", "central", "federal", "european", "african", "asian", "pacific"}
