@@ -6,6 +6,7 @@ stay in code while everything a domain expert may tune is in the rule file.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 
@@ -52,8 +53,12 @@ ACTIVITY_VERB_STEMS = ("deliver", "lead", "led", "provid", "offer", "promot", "f
                        "advanc", "spearhead", "convene", "give", "gave")
 
 
+@functools.lru_cache(maxsize=65536)
 def activity_verb(lower: str) -> bool:
-    """``lower`` is a form of a verb of ``ACTIVITY_VERB_STEMS`` ("delivers", "held", "fostering")."""
+    """``lower`` is a form of a verb of ``ACTIVITY_VERB_STEMS`` ("delivers", "held", "fostering").
+
+    Cached per word: the acting-acronym frames ask it of every token before a function phrase.
+    """
     return any(lower.startswith(stem) and len(lower) - len(stem) <= 4 for stem in ACTIVITY_VERB_STEMS)
 
 
