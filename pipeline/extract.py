@@ -22,7 +22,7 @@ import bisect
 import re
 from dataclasses import dataclass, field, replace
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from pipeline.acronyms import find_definition_spans
 from pipeline.linking import PARTNER_ADVERBS, link_document
@@ -140,6 +140,7 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
     # Each iteration of a span group creates new Span objects: read each group once.
     name_spans = list(doc.spans.get(ORG_NAMES, []))
     acronym_spans = list(doc.spans.get(ORG_ACRONYMS, []))
+    fn_spans = {key: list(doc.spans.get(key, [])) for key in (FUNCTION_PATTERNS, FUNCTION_PHRASES)}
     if any(s.label_ == SHORT_NAME for s in name_spans):
         name_spans = _short_names_in_context(name_spans, acronym_spans, ctx)
     orgs: dict[str, LocalOrg] = {}
@@ -222,7 +223,7 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
         ids = ctx.acronym_index.get(surface, (span.id_,))
         gid = ids[0]
         if frames is None and is_english_word(surface):
-            frames = _verb_frames(doc, view, ctx)
+            frames = _verb_frames(fn_spans, view, ctx)
         if is_english_word(surface) and not _name_context(span, view, ctx, gid, frames):
             continue
         if _shouting(span, view, shouted_lines):
@@ -237,7 +238,7 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
     # 6. Names only their context shows: owners and list members (pipeline.members).
     if ctx.context_lexicon is not None:
         taken = [tokens for c in chosen if (tokens := view.expand(c.start, c.end)) is not None]
-        verb_frames = frames if frames is not None else (lambda: _verb_frames(doc, view, ctx))
+        verb_frames = frames if frames is not None else (lambda: _verb_frames(fn_spans, view, ctx))
         for f in find_context_names(doc, taken, ctx.context_lexicon, is_common_word, view, verb_frames):
             name = text[f.start:f.end]
             key = ctx.name_index.get(name_key(name)) or f"new:{name_key(name)}"
@@ -254,8 +255,8 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
 
     # FUNCTION mentions: never inside an organization name ("Crime Research Institute").
     taken = _Intervals(mentions)
-    fn_candidates = _function_candidates(doc.spans.get(FUNCTION_PHRASES, []), "phrase", taken, ctx.rule_files) + \
-        _function_candidates(doc.spans.get(FUNCTION_PATTERNS, []), "pattern", taken, ctx.rule_files,
+    fn_candidates = _function_candidates(fn_spans[FUNCTION_PHRASES], "phrase", taken, ctx.rule_files) + \
+        _function_candidates(fn_spans[FUNCTION_PATTERNS], "pattern", taken, ctx.rule_files,
                              ctx.before_name, ctx.owners) + \
         _working_with_organizations(text, mentions, ctx.rules.linking)
     # A phrase is one term: "early warning" inside "early warning systems" is not
@@ -699,7 +700,7 @@ def _shouting(span, view: TokenView, lines: dict) -> bool:
 _OBJECT_LEAD = {"the", "a", "an", "its", "their", "on", "in", "to", "for", "with"}
 
 
-def _verb_frames(doc: Doc, view: TokenView, ctx: Context) -> frozenset:
+def _verb_frames(fn_spans: dict[str, list[Span]], view: TokenView, ctx: Context) -> frozenset:
     """Tokens where a function token pattern starts that may say what its subject does, and
     verbs of carrying out an activity (``ACTIVITY_VERB_STEMS`` of pipeline.linking.cues) right before a function phrase
     or pattern (perhaps after an article, a preposition or a compound adjective): "trains
@@ -711,7 +712,7 @@ def _verb_frames(doc: Doc, view: TokenView, ctx: Context) -> frozenset:
     lowers, texts = view.lowers, view.texts
     frames = set()
     for key in (FUNCTION_PATTERNS, FUNCTION_PHRASES):
-        for s in doc.spans.get(key, []):
+        for s in fn_spans[key]:
             if s.kb_id_ in ctx.owners or lowers[s.end - 1] in {"by", "of", "from"}:
                 continue
             if key == FUNCTION_PATTERNS:
