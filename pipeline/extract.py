@@ -95,6 +95,8 @@ class Context:
     context_lexicon: ContextLexicon | None = None
     before_name: frozenset = frozenset()                  # rule ids of function patterns that end before a name
     owners: dict = field(default_factory=dict)            # rule id of a function pattern -> where its owner's name is
+    country_codes: dict = field(default_factory=dict)     # name key of a country -> its ISO 3166-1 code
+    national_names: dict = field(default_factory=dict)    # (name key, country code) -> gazetteer id
 
     @classmethod
     def build(cls, rules, nlp) -> "Context":
@@ -118,8 +120,13 @@ class Context:
                     word_index.setdefault(word, set()).add(org_id)
         before_name = frozenset(f"{f.id}/{p.id}" for f in rules.functions for p in f.patterns if p.before_name)
         owners = {f"{f.id}/{p.id}": p.owner for f in rules.functions for p in f.patterns if p.owner}
+        countries = (rules.places or {}).get("countries") or {}
+        country_codes = {name_key(n): code for code, names in countries.items() for n in names}
+        national_names = {(name_key(n), o.country): o.id for o in rules.organizations if o.country
+                          for n in (o.name, *o.aliases)}
         return cls(nlp, rules, ShapeLexicon.from_rules(rules.shapes, rules.places), name_index, acronym_index, org_names, files,
-                   orders, word_index, ContextLexicon.from_rules(rules.shapes, rules.places), before_name, owners)
+                   orders, word_index, ContextLexicon.from_rules(rules.shapes, rules.places), before_name, owners,
+                   country_codes, national_names)
 
 
 @dataclass(slots=True)
@@ -184,6 +191,17 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
             modifiers.add((span.start, span.end))
             continue
         suffix = ":short_name" if span.label_ == SHORT_NAME else ""
+        other = _other_country(span, ctx, view)
+        if other is not None:
+            # "New Zealand's National Cyber Security Centre" is not the UK's: that country's
+            # entry, or an organization of its own named with its country.
+            # The mention stays the name; the organization is named with its country.
+            start, code = other
+            key = ctx.national_names.get((name_key(span.text), code)) or f"new:{name_key(span.text)} {code.lower()}"
+            org_for(key, text[start:span.end_char], None if key.startswith("new:") else key)
+            candidates.append(_Candidate(span.start_char, span.end_char, "gazetteer", key,
+                                         f"gazetteer:{span.id_}:other_country", ctx.rule_files.get(span.id_, "")))
+            continue
         candidates.append(_Candidate(span.start_char, span.end_char, "gazetteer", span.id_,
                                      f"gazetteer:{span.id_}{suffix}", ctx.rule_files.get(span.id_, "")))
     # A short name ("Security Council") may end a longer name of its own ("Andean Digital Security
@@ -227,6 +245,15 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
         if is_english_word(surface) and not _name_context(span, view, ctx, gid, frames):
             continue
         if _shouting(span, view, shouted_lines):
+            continue
+        coded = _country_coded(span, surface, gid, ctx, view)
+        if coded is not None:
+            # "NCSC NZ" with no definition here: the New Zealand centre, as "NCSC NZ" defined elsewhere is.
+            key, end_char = coded
+            if key.startswith("new:"):
+                org_for(key, text[span.start_char:end_char], None, text[span.start_char:end_char])
+            candidates.append(_Candidate(span.start_char, end_char, "acronym", key,
+                                         f"gazetteer:{gid}:country_code", ctx.rule_files.get(gid, "")))
             continue
         candidates.append(_Candidate(span.start_char, span.end_char, "acronym", gid, f"gazetteer:{gid}:acronym",
                                      ctx.rule_files.get(gid, "")))
@@ -838,6 +865,51 @@ def _gazetteer_for_name(span, ctx: Context, names: list) -> str | None:
         if inner.end == span.end and inner.start > span.start:
             return inner.id_
     return _near_gazetteer_name(span.text, ctx)
+
+
+def _other_country(span, ctx: Context, view: TokenView) -> tuple[int, str] | None:
+    """(start of the country, its code) when a national agency's name follows another country's possessive.
+
+    National agencies share names: "New Zealand's National Cyber Security Centre" names
+    the gazetteer's UK centre word for word, and is another body. Only entries with a
+    ``country`` are checked; "the UK's National Cyber Security Centre" stays the UK's.
+    """
+    entry = ctx.rules.organization(span.id_)
+    if entry is None or not entry.country or span.start < 2 or view.texts[span.start - 1] not in ("'s", "’s"):
+        return None
+    texts = view.texts
+    lo = span.start - 2
+    while lo > 0 and span.start - 2 - lo < 3 and texts[lo - 1][:1].isupper():
+        lo -= 1
+    for first in range(lo, span.start - 1):          # the longest country name first: "South Korea"
+        code = ctx.country_codes.get(name_key(view.span_text(first, span.start - 1)))
+        if code is not None:
+            return (view.idx[first], code) if code != entry.country else None
+    return None
+
+
+def _country_coded(span, surface: str, gid: str, ctx: Context, view: TokenView) -> tuple[str, int] | None:
+    """(organization key, end) of a national agency's acronym followed by a country code ("NCSC NZ").
+
+    The code picks that country's entry, or an organization of its own keyed as
+    :func:`_national_qualifier` keys a definition "National Cyber Security Centre (NCSC NZ)".
+    """
+    entry = ctx.rules.organization(gid)
+    k = span.end
+    if entry is None or not entry.country or k >= view.n or view.idx[k] != span.end_char + 1:
+        return None
+    code_text = view.texts[k]
+    parts = split_country(f"{surface} {code_text}") if len(code_text) == 2 and code_text.isupper() else None
+    countries = (ctx.rules.places or {}).get("countries") or {}
+    if parts is None or parts[1] not in countries:
+        return None
+    end_char = span.end_char + 3
+    for other in ctx.acronym_index.get(surface, ()):          # "NCSC NL": the Dutch centre shares "NCSC"
+        other_entry = ctx.rules.organization(other)
+        if other_entry is not None and other_entry.country == parts[1]:
+            return other, end_char
+    key = ctx.national_names.get((name_key(entry.name), parts[1])) or f"new:{name_key(entry.name)} {code_text.lower()}"
+    return key, end_char
 
 
 def _near_gazetteer_name(text: str, ctx: Context) -> str | None:

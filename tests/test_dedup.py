@@ -16,7 +16,7 @@ SEED = RAW / "002_7328ff7fe9fe9875.txt"
 
 def build(raw, out):
     assert main(["run", "--raw", str(raw), "--out", str(out), "--rules", str(RULES)]) == 0
-    return {name: pd.read_parquet(out / f"{name}.parquet") for name in ("documents", "organizations", "org_functions")}
+    return {name: pd.read_parquet(out / f"{name}.parquet") for name in ("documents", "mentions", "organizations", "org_functions")}
 
 
 def lightly_edited(text: str) -> str:
@@ -107,6 +107,24 @@ def test_agencies_sharing_a_name_get_names_and_aliases_of_their_own(tmp_path):
     # Every alias left names one organization of the table.
     owners = orgs.explode("aliases").dropna(subset=["aliases"]).groupby("aliases")["org_id"].nunique()
     assert (owners == 1).all(), owners[owners > 1]
+
+
+def test_another_countrys_agency_of_a_gazetteer_name_is_an_organization_of_its_own(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text("New Zealand's National Cyber Security Centre published guidance on ransomware.\n")
+    (raw / "b.txt").write_text("The UK's National Cyber Security Centre published guidance on phishing. "
+                               "The NCSC NZ later issued alerts.\n")
+    (raw / "c.txt").write_text("The National Cyber Security Centre (NCSC NZ) coordinates incident response.\n")
+    tables = build(raw, tmp_path / "out")
+    orgs = tables["organizations"].set_index("org_id")
+    centres = orgs[orgs["name"].str.contains("National Cyber Security Centre")]
+    # One UK centre (the gazetteer's) and one New Zealand centre, whichever way it is written.
+    assert len(centres) == 2 and "ncsc_uk" in centres.index
+    (nz,) = [i for i in centres.index if i != "ncsc_uk"]
+    mentions = tables["mentions"]
+    assert set(mentions[mentions.entity_id == nz].text) == {"National Cyber Security Centre", "NCSC NZ"}
+    assert set(mentions[mentions.entity_id == "ncsc_uk"].text) == {"National Cyber Security Centre"}
 
 
 def _texts() -> list[str]:
