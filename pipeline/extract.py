@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span
 from pipeline.acronyms import find_definition_spans
 from pipeline.linking import PARTNER_ADVERBS, link_document
 from pipeline.linking.cues import activity_verb
-from pipeline.names import content_words, name_key, split_country
+from pipeline.names import content_words, country_key, name_key, split_country
 from pipeline.nlp import (FUNCTION_PATTERNS, FUNCTION_PHRASES, ORG_ACRONYMS, ORG_NAMES, ORG_PATTERNS, SHORT_NAME,
                           is_common_word, is_english_word)
 from pipeline.members import POSSESSIVE_MARKERS, ContextLexicon, find_context_names
@@ -172,6 +172,11 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
         key, gid, conflict = _resolve_definition(d.short, d.long, ctx, view, name_spans, d.long_start, d.long_end)
         if key is None:
             continue
+        if gid is not None and (first := view.token_by_char(d.long_start)) is not None \
+                and (other := _other_country(gid, first, ctx, view)) is not None:
+            # "New Zealand's National Cyber Security Centre (NCSC)": the New Zealand centre
+            key = other[0]
+            gid = None if key.startswith("new:") else key
         local = org_for(key, d.long, gid, d.short)
         local.long_forms.add(d.long)
         if conflict:
@@ -184,6 +189,7 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
 
     # 2. Gazetteer names, unless they only modify a longer proper name.
     modifiers = set()        # (start, end) of names that open a longer one: "Adaptation Fund Board"
+    moved: dict[str, set] = {}   # gazetteer id -> keys its names got here ("New Zealand's ..." moves it)
     for span in name_spans:
         if not _capitalized(span, view):
             continue
@@ -191,17 +197,18 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
             modifiers.add((span.start, span.end))
             continue
         suffix = ":short_name" if span.label_ == SHORT_NAME else ""
-        other = _other_country(span, ctx, view)
+        other = _other_country(span.id_, span.start, ctx, view)
         if other is not None:
             # "New Zealand's National Cyber Security Centre" is not the UK's: that country's
-            # entry, or an organization of its own named with its country.
-            # The mention stays the name; the organization is named with its country.
-            start, code = other
-            key = ctx.national_names.get((name_key(span.text), code)) or f"new:{name_key(span.text)} {code.lower()}"
+            # entry, or an organization of its own. The mention stays the name; the
+            # organization is named with its country.
+            key, start = other
             org_for(key, text[start:span.end_char], None if key.startswith("new:") else key)
             candidates.append(_Candidate(span.start_char, span.end_char, "gazetteer", key,
                                          f"gazetteer:{span.id_}:other_country", ctx.rule_files.get(span.id_, "")))
+            moved.setdefault(span.id_, set()).add(key)
             continue
+        moved.setdefault(span.id_, set()).add(span.id_)
         candidates.append(_Candidate(span.start_char, span.end_char, "gazetteer", span.id_,
                                      f"gazetteer:{span.id_}{suffix}", ctx.rule_files.get(span.id_, "")))
     # A short name ("Security Council") may end a longer name of its own ("Andean Digital Security
@@ -254,6 +261,24 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
                 org_for(key, text[span.start_char:end_char], None, text[span.start_char:end_char])
             candidates.append(_Candidate(span.start_char, end_char, "acronym", key,
                                          f"gazetteer:{gid}:country_code", ctx.rule_files.get(gid, "")))
+            continue
+        other = _other_country(gid, span.start, ctx, view)
+        if other is not None:
+            # "New Zealand's NCSC"
+            key, start = other
+            org_for(key, text[start:span.end_char], None if key.startswith("new:") else key)
+            candidates.append(_Candidate(span.start_char, span.end_char, "acronym", key,
+                                         f"gazetteer:{gid}:other_country", ctx.rule_files.get(gid, "")))
+            moved.setdefault(gid, set()).add(key)
+            continue
+        if view.texts[span.start - 1:span.start] in (["'s"], ["’s"]):
+            moved.setdefault(gid, set()).add(gid)       # "the UK's NCSC"
+        elif len(moved.get(gid, ())) == 1 and gid not in moved[gid]:
+            # "New Zealand's National Cyber Security Centre ... The NCSC also runs exercises":
+            # every name of the entry here was another country's body, and so is its acronym.
+            (key,) = moved[gid]
+            candidates.append(_Candidate(span.start_char, span.end_char, "acronym", key,
+                                         f"gazetteer:{gid}:other_country", ctx.rule_files.get(gid, "")))
             continue
         candidates.append(_Candidate(span.start_char, span.end_char, "acronym", gid, f"gazetteer:{gid}:acronym",
                                      ctx.rule_files.get(gid, "")))
@@ -867,48 +892,105 @@ def _gazetteer_for_name(span, ctx: Context, names: list) -> str | None:
     return _near_gazetteer_name(span.text, ctx)
 
 
-def _other_country(span, ctx: Context, view: TokenView) -> tuple[int, str] | None:
-    """(start of the country, its code) when a national agency's name follows another country's possessive.
+# Words of country names that say nothing of which country: "United", "Republic".
+_COUNTRY_GENERIC = {"united", "states", "kingdom", "republic", "democratic", "federal", "federated", "people's",
+                    "islamic", "great", "state", "islands", "saint", "north", "south", "new", "plurinational"}
+# Two capitals after an acronym that are ISO codes and also words or abbreviations: "the DHS IT budget",
+# "the CISA AI Roadmap", "FBI SA John Smith".
+_CODE_WORDS = {"AI", "IT", "IN", "IS", "TO", "AM", "BE", "NO", "ID", "SA", "LA", "PR", "IR", "AT", "ME", "MY", "SO",
+               "DO", "GO", "PM", "TV", "AS", "BY", "PA", "PE", "PS", "SE", "ST", "TC", "TT", "VA", "VI", "VC"}
 
-    National agencies share names: "New Zealand's National Cyber Security Centre" names
-    the gazetteer's UK centre word for word, and is another body. Only entries with a
-    ``country`` are checked; "the UK's National Cyber Security Centre" stays the UK's.
+
+def _other_country(gid: str, k: int, ctx: Context, view: TokenView) -> tuple[str, int] | None:
+    """(organization key, start of the country) when a national body's name or acronym at token
+    ``k`` follows another country's possessive, else None.
+
+    National agencies share names and acronyms: "New Zealand's National Cyber Security
+    Centre" names the gazetteer's UK centre word for word and is another body. The key is
+    that country's entry (one sharing the acronym, or the name), or an organization of
+    its own keyed as :func:`_national_qualifier` keys "National Cyber Security Centre (NCSC NZ)".
+    Only entries with a ``country`` are checked, and not those whose name states it
+    ("Vanuatu's Australian Federal Police advisers" are Australian).
     """
-    entry = ctx.rules.organization(span.id_)
-    if entry is None or not entry.country or span.start < 2 or view.texts[span.start - 1] not in ("'s", "’s"):
-        return None
+    entry = ctx.rules.organization(gid)
     texts = view.texts
-    lo = span.start - 2
-    while lo > 0 and span.start - 2 - lo < 3 and texts[lo - 1][:1].isupper():
+    if entry is None or not entry.country or k < 2 or texts[k - 1] not in ("'s", "’s"):
+        return None
+    found = _country_before(k - 1, ctx, view)
+    if found is None or found[1] == entry.country or _states_its_country(entry, ctx):
+        return None
+    first, code = found
+    for acronym in (*entry.acronyms, *entry.shared_acronyms):
+        for other in ctx.acronym_index.get(acronym, ()):       # "the Netherlands's NCSC" is the Dutch centre
+            other_entry = ctx.rules.organization(other)
+            if other_entry is not None and other_entry.country == code:
+                return other, view.idx[first]
+    key = ctx.national_names.get((name_key(entry.name), code)) or \
+        f"new:{name_key(entry.name)} {country_key(code)}"
+    return key, view.idx[first]
+
+
+def _country_before(end: int, ctx: Context, view: TokenView) -> tuple[int, str] | None:
+    """(first token, code) of the country whose name ends before token ``end``, or None.
+
+    The run of capitalized words before ``end`` (an opening "The" aside) must be the
+    country's name: "New Jersey", "Northern Ireland" and "Jim Jordan" are not the countries
+    their last words name, and neither is a name inside a longer one ("Republic of the Congo").
+    """
+    texts = view.texts
+    lo = end - 1
+    while lo > 0 and end - 1 - lo < 3 and texts[lo - 1][:1].isupper():
         lo -= 1
-    for first in range(lo, span.start - 1):          # the longest country name first: "South Korea"
-        code = ctx.country_codes.get(name_key(view.span_text(first, span.start - 1)))
-        if code is not None:
-            return (view.idx[first], code) if code != entry.country else None
-    return None
+    if texts[lo] == "The" and lo < end - 1:
+        lo += 1
+    code = ctx.country_codes.get(name_key(view.span_text(lo, end)))
+    if code is None:
+        return None
+    before = texts[lo - 1].lower() if lo > 0 else ""
+    if before == "of" or before == "the" and lo > 1 and texts[lo - 2].lower() == "of":
+        return None
+    return lo, code
+
+
+def _states_its_country(entry, ctx: Context) -> bool:
+    """The entry's name names its own country ("Australian Federal Police", "Cyber Security Agency of Singapore")."""
+    names = ((ctx.rules.places or {}).get("countries") or {}).get(entry.country) or ()
+    own = [f" {name_key(n)} " for n in (entry.name, *entry.aliases)]
+    if any(f" {name_key(n)} " in o for n in names for o in own):
+        return True                                  # "United States Department of Homeland Security"
+    stems = {w[:4] for n in names for w in name_key(n).split() if len(w) >= 4 and w not in _COUNTRY_GENERIC}
+    return any(w[:4] in stems for o in own for w in o.split() if len(w) >= 4)
 
 
 def _country_coded(span, surface: str, gid: str, ctx: Context, view: TokenView) -> tuple[str, int] | None:
-    """(organization key, end) of a national agency's acronym followed by a country code ("NCSC NZ").
+    """(organization key, end) of an acronym that national bodies of several countries share,
+    followed by a country code ("NCSC NZ", "NCSC NL").
 
     The code picks that country's entry, or an organization of its own keyed as
     :func:`_national_qualifier` keys a definition "National Cyber Security Centre (NCSC NZ)".
+    Codes that are also words ("the NCSC IT team") and a code that opens a hyphenated
+    word ("DHS US-CERT") do not count.
     """
     entry = ctx.rules.organization(gid)
     k = span.end
-    if entry is None or not entry.country or k >= view.n or view.idx[k] != span.end_char + 1:
+    shared = ctx.acronym_index.get(surface, ())
+    if entry is None or not entry.country or len(shared) < 2 or k >= view.n or view.idx[k] != span.end_char + 1:
         return None
     code_text = view.texts[k]
-    parts = split_country(f"{surface} {code_text}") if len(code_text) == 2 and code_text.isupper() else None
+    if len(code_text) != 2 or not code_text.isupper() or code_text in _CODE_WORDS or \
+            (k + 1 < view.n and view.idx[k + 1] == span.end_char + 3 and view.texts[k + 1][:1] in "-–/"):
+        return None
+    parts = split_country(f"{surface} {code_text}")
     countries = (ctx.rules.places or {}).get("countries") or {}
     if parts is None or parts[1] not in countries:
         return None
     end_char = span.end_char + 3
-    for other in ctx.acronym_index.get(surface, ()):          # "NCSC NL": the Dutch centre shares "NCSC"
+    for other in shared:                                       # "NCSC NL": the Dutch centre shares "NCSC"
         other_entry = ctx.rules.organization(other)
         if other_entry is not None and other_entry.country == parts[1]:
             return other, end_char
-    key = ctx.national_names.get((name_key(entry.name), parts[1])) or f"new:{name_key(entry.name)} {code_text.lower()}"
+    key = ctx.national_names.get((name_key(entry.name), parts[1])) or \
+        f"new:{name_key(entry.name)} {country_key(parts[1])}"
     return key, end_char
 
 
@@ -972,7 +1054,7 @@ def _national_qualifier(short: str, long: str, ctx: Context):
     for entry in entries:
         if entry is not None and entry.country == parts[1]:
             return entry.id, entry.id, None
-    return f"new:{name_key(long)} {short[-2:].lower()}", None, None    # the code as written: "nz", "uk"
+    return f"new:{name_key(long)} {country_key(parts[1])}", None, None    # "nz"; "UK" gives "gb"
 
 
 def _names_a_kind(short: str, long: str, lexicon: ShapeLexicon) -> bool:

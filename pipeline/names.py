@@ -125,6 +125,11 @@ def split_country(acronym: str) -> tuple[str, str] | None:
     return match.group(1), _COUNTRY_ALIASES.get(match.group(2), match.group(2))
 
 
+def country_key(code: str) -> str:
+    """A country code as organization keys write it: ISO 3166-1, lowercase ("UK" and "GB" give "gb")."""
+    return _COUNTRY_ALIASES.get(code, code).lower()
+
+
 def place_keys(places: dict, kinds: tuple = ("countries", "regions", "subdivisions")) -> frozenset:
     """Name keys of the places of ``rules/places.yml`` of the given kinds (countries map codes to names)."""
     names = []

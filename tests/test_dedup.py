@@ -16,7 +16,8 @@ SEED = RAW / "002_7328ff7fe9fe9875.txt"
 
 def build(raw, out):
     assert main(["run", "--raw", str(raw), "--out", str(out), "--rules", str(RULES)]) == 0
-    return {name: pd.read_parquet(out / f"{name}.parquet") for name in ("documents", "mentions", "organizations", "org_functions")}
+    return {name: pd.read_parquet(out / f"{name}.parquet")
+            for name in ("documents", "mentions", "organizations", "org_functions")}
 
 
 def lightly_edited(text: str) -> str:
