@@ -306,6 +306,9 @@ def _name_in_run(view: TokenView, caps: list[bool], run_start: int, run_end: int
             stop += 1
         if _where_or_when(view, word, m, stop, lexicon):
             break    # "Keio University in Japan", "the Security Council on Tuesday": not part of the name
+        if word in ("and", "&") and stop <= run_end + 1 and stop < view.n and texts[stop] in ("'s", "’s") \
+                and name_key(view.span_text(m, stop)) in lexicon.places:
+            break    # "Nigeria's Ministry of Health and Kenya's ...": the next country's body
         if word in ("and", "&") and any(lexicon.head_of(texts[x]) for x in range(m, stop)) and \
                 not any(lexicon.head_of(texts[x]) for x in range(first + 1, end)):
             pass  # "Forum of Incident Response and Security Teams": the head closes the complement
@@ -396,6 +399,9 @@ def _check(view: TokenView, caps: list[bool], start: int, end: int, first: int, 
         return None
     modifiers = [k for k in words if not lexicon.head_of(texts[k])]
     owner = _country_owner(view, start, lexicon)
+    if owner is not None and lowers[start] in _NATIONAL_KINDS and end - start >= 3 and lowers[start + 1] == "of":
+        # "Nigeria's Ministry of Health": every country has one, and only the country tells them apart
+        return Span(view.doc, owner, end, label="ORG", kb_id=f"shape:{lexicon.head_of(texts[start])}")
     if owner is not None and len(words) == 2 and all(lowers[k] in lexicon.generic_modifiers or _common_word(lowers[k])
                                                       for k in modifiers):
         # "Colombia's National Police", "Kenya's Police Service": a kind, made a name by its country
@@ -416,6 +422,10 @@ def _check(view: TokenView, caps: list[bool], start: int, end: int, first: int, 
         return None  # an ALL-CAPS heading, not a name
     head = lexicon.head_of(texts[first])
     return Span(view.doc, start, end, label="ORG", kb_id=f"shape:{head}")
+
+
+# Heads of the "<Head> of <sector>" names of a government's own bodies.
+_NATIONAL_KINDS = frozenset({"ministry", "department"})
 
 
 def _opens_sentence(view: TokenView, k: int) -> bool:
