@@ -20,6 +20,7 @@ and the places in ``rules/places.yml``. Pure functions over a parsed Doc.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy
@@ -177,12 +178,18 @@ def _capital(text: str) -> bool:
     return text[:1].isupper() and any(c.isalpha() for c in text)
 
 
+@functools.lru_cache(maxsize=8)
+def _longest(openers: tuple) -> int:
+    """Words in the longest opener (asked after every kind word: worked out once per opener list)."""
+    return max((len(o) for o in openers), default=0)
+
+
 def _after_opener(view: TokenView, k: int, openers: tuple) -> int | None:
     """The token after "such as" / "including" / "(e.g." following a kind word, or None."""
     n, texts = view.n, view.texts
     if k < n and texts[k] == "(":
         k += 1
-    following = tuple(view.lowers[k:k + max((len(o) for o in openers), default=0)])
+    following = tuple(view.lowers[k:k + _longest(openers)])
     for opener in openers:
         if following[:len(opener)] == opener:
             k += len(opener)
