@@ -47,13 +47,14 @@ ONE_WORD_KEYS = {"actor_openers", "receiver_prepositions", "possessive_markers",
                  "kind_heads", "activity_nouns", "definite_heads", "lead_in_pronouns", "reporting_verbs",
                  "partner_nouns", "singular_anaphors", "participant_nouns", "staff_nouns", "member_nouns",
                  "training_verbs", "receiving_verbs", "relative_pronouns", "instrument_verbs", "clause_joiners",
-                 "founding_verbs", "participation_verbs", "purpose_heads", "judging_verbs"}
+                 "founding_verbs", "charging_verbs", "participation_verbs", "purpose_heads", "judging_verbs"}
 LINKING_KEYS = {
     "actor_openers", "receiver_prepositions", "possessive_markers", "topic_cues", "other_agent_cues", "negations",
     "anaphors", "anaphor_heads", "singular_anaphors", "definite_heads", "example_openers", "example_markers",
     "partner_verbs", "partner_nouns", "participant_nouns", "staff_nouns", "member_nouns", "kind_heads",
     "activity_nouns", "relative_pronouns", "instrument_verbs", "clause_joiners", "lead_in_pronouns", "reporting_verbs", "training_verbs",
-    "receiving_verbs", "question_markers", "answer_markers", "lead_adverbials", "founding_verbs", "praise_verbs",
+    "receiving_verbs", "question_markers", "answer_markers", "lead_adverbials", "founding_verbs", "charging_verbs",
+    "praise_verbs",
     "assigning_verbs", "participation_verbs", "purpose_heads", "judging_verbs", "examples",
 }
 

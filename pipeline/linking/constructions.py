@@ -159,11 +159,12 @@ def _founded_for(sent: _Sentence, own: list, cues: Cues) -> tuple[list, set]:
 
     The organization, or a list of them ("thanked the ITU and the World Bank for"), stands
     right after one of ``founding_verbs`` (an article, "new", "its" or "up" between) and right
-    before "to" (perhaps after "in <year>"), or after one of ``praise_verbs`` and before "for",
-    or after one of ``assigning_verbs`` and before "with". The functions from there to the end
-    of the clause (``activities._scope_end``) are its own. The founder keeps whatever the sentence
-    gives it; who praises or tasks does not do what it praises or tasks: the ids of those
-    functions are the second value. Praise and tasks are activities ("for approving", "for its
+    before "to" (perhaps after "in <year>"), or after one of ``charging_verbs`` and before "to",
+    or after one of ``praise_verbs`` and before "for", or after one of ``assigning_verbs`` and
+    before "with". The functions from there to the end of the clause (``activities._scope_end``)
+    are its own. The founder keeps whatever the sentence gives it; who praises, tasks or
+    requests does not do what it praises, tasks or requests: the ids of those functions are the
+    second value. Praise and tasks are activities ("for approving", "for its
     work", "with developing"), not gifts ("thanked the ITU for the invitation").
     """
     words, starts = sent.words, sent.token_starts
@@ -197,7 +198,7 @@ def _founded_for(sent: _Sentence, own: list, cues: Cues) -> tuple[list, set]:
             stop = _scope_end(sent, own, after + 1)
         purpose = [fn for fn in own if starts[after + 1] <= fn.start < stop and (fn.end <= stop or not credit)]
         found += [(org, fn) for org in group for fn in purpose]
-        if credit:
+        if credit or words[k] in cues.charging_verbs:
             credited.update(id(fn) for fn in purpose)
     return found, credited
 

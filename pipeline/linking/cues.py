@@ -127,12 +127,15 @@ class Cues:
         # The words that may follow the organization after each verb that hands it an activity
         # ("tasked the FSB to review" and "tasked the FSB with reviewing").
         self.handing_verbs: dict[str, set] = {}
-        for key, word in (("founding_verbs", "to"), ("praise_verbs", "for"), ("assigning_verbs", "with")):
+        for key, word in (("founding_verbs", "to"), ("charging_verbs", "to"), ("praise_verbs", "for"),
+                          ("assigning_verbs", "with")):
             for p in low(key):
                 if len(p) == 1:
                     self.handing_verbs.setdefault(p[0], set()).add(word)
         self.credit_verbs = frozenset(p[0] for key in ("praise_verbs", "assigning_verbs") for p in low(key)
                                       if len(p) == 1)
+        # Who mandates, tasks or requests an organization "to" act does not do the act itself.
+        self.charging_verbs = frozenset(p[0] for p in low("charging_verbs") if len(p) == 1)
         self.participation_verbs = frozenset(p[0] for p in low("participation_verbs") if len(p) == 1)
         self.clause_joiners = {p[0] for p in low("clause_joiners") if len(p) == 1}
         # First words of the cue phrases, as tokens: a sentence without any of them
