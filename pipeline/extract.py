@@ -231,10 +231,15 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
     in_body = {k for s, k in zip(shaped, shaped_keys) if not _headline(text, s.start_char, headline_lines)}
     generic += [(s, "shape", s.kb_id_, "rules/org_shapes.yml") for s, k in zip(shaped, shaped_keys)
                 if k in in_body]
+    countrys = _countrys_bodies(shaped, ctx)
     for span, kind, rule_id, rule_file in generic:
         gid = _gazetteer_for_name(span, ctx, full_names)
         key = gid or f"new:{name_key(span.text)}"
-        org_for(key, span.text, gid)
+        name = span.text
+        if key in countrys:
+            # "Kenya's Ministry of Health ... The Ministry of Health said": the one this document names
+            key, name = countrys[key]
+        org_for(key, name, gid)
         candidates.append(_Candidate(span.start_char, span.end_char, kind, key, rule_id, rule_file))
 
     # 5. Acronyms: this document's definitions first, then the gazetteer's.
@@ -899,6 +904,23 @@ _COUNTRY_GENERIC = {"united", "states", "kingdom", "republic", "democratic", "fe
 # "the CISA AI Roadmap", "FBI SA John Smith".
 _CODE_WORDS = {"AI", "IT", "IN", "IS", "TO", "AM", "BE", "NO", "ID", "SA", "LA", "PR", "IR", "AT", "ME", "MY", "SO",
                "DO", "GO", "PM", "TV", "AS", "BY", "PA", "PE", "PS", "SE", "ST", "TC", "TT", "VA", "VI", "VC"}
+
+
+_POSSESSIVE_NAME = re.compile(r"(.+?)['’]s (.+)")
+
+
+def _countrys_bodies(shaped: list, ctx: Context) -> dict[str, tuple[str, str]]:
+    """Key of a kind of body -> (key, name) of the one country's body of that kind the document names.
+
+    "Kenya's Ministry of Health" makes a later "the Ministry of Health" Kenya's, when the
+    document names no other country's ministry of health.
+    """
+    owned: dict[str, set] = {}
+    for span in shaped:
+        match = _POSSESSIVE_NAME.fullmatch(span.text)
+        if match and ctx.context_lexicon is not None and ctx.context_lexicon.is_place(match.group(1)):
+            owned.setdefault(f"new:{name_key(match.group(2))}", set()).add((f"new:{name_key(span.text)}", span.text))
+    return {kind: min(bodies) for kind, bodies in owned.items() if len({k for k, _ in bodies}) == 1}
 
 
 def _other_country(gid: str, k: int, ctx: Context, view: TokenView) -> tuple[str, int] | None:

@@ -439,15 +439,39 @@ def _opens_sentence(view: TokenView, k: int) -> bool:
 def _country_owner(view: TokenView, start: int, lexicon: ShapeLexicon) -> int | None:
     """The first token of a country whose possessive stands right before the name, or None:
     "Colombia's National Police" is one body, named with its country ("National Police" alone
-    is a kind, and would merge the police of every country)."""
-    texts = view.texts
+    is a kind, and would merge the police of every country).
+
+    The whole run of capitalized words before the possessive (an opening "The" aside) must
+    be the place: in "the University of Ghana's Department of Physics" and "the Democratic
+    Republic of the Congo's Ministry of Health" the owner is the longer name, which is a
+    university, or a country only as a whole ("Republic of Korea"). "Government of Kenya's"
+    is Kenya's.
+    """
+    texts, lowers = view.texts, view.lowers
     if start < 2 or texts[start - 1] not in ("'s", "’s"):
         return None
-    first = start - 2
-    while first > 0 and start - 2 - first < 3 and texts[first - 1][:1].isupper():
+    end = start - 1
+    first = _run_start(texts, end)
+    j = first - 1
+    if j >= 1 and lowers[j] == "the":
+        j -= 1
+    if j >= 1 and lowers[j] == "of":
+        longer = _run_start(texts, j)             # "Republic of Korea", "University of Ghana"
+        if longer < j and name_key(view.span_text(longer, end)) in lexicon.places:
+            return longer
+        if not (j - longer == 1 and lowers[longer] == "government"):
+            return None
+    return first if name_key(view.span_text(first, end)) in lexicon.places else None
+
+
+def _run_start(texts: list[str], end: int) -> int:
+    """The first of up to four capitalized words ending before token ``end`` (an opening "The" aside)."""
+    first = end - 1
+    while first > 0 and end - first < 4 and texts[first - 1][:1].isupper():
         first -= 1
-    return next((k for k in range(first, start - 1) if name_key(view.span_text(k, start - 1)) in lexicon.places),
-                None)
+    if texts[first] == "The" and first < end - 1:
+        first += 1
+    return first
 
 
 def _common_word(lower: str) -> bool:
