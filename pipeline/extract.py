@@ -31,7 +31,7 @@ from pipeline.names import content_words, country_key, name_key, split_country
 from pipeline.nlp import (FUNCTION_PATTERNS, FUNCTION_PHRASES, ORG_ACRONYMS, ORG_NAMES, ORG_PATTERNS, SHORT_NAME,
                           is_common_word, is_english_word)
 from pipeline.members import POSSESSIVE_MARKERS, ContextLexicon, find_context_names
-from pipeline.shapes import ShapeLexicon, find_fused_team_names, find_shaped_names, org_type_for
+from pipeline.shapes import ShapeLexicon, country_owner, find_fused_team_names, find_shaped_names, org_type_for
 from pipeline.structure import segment
 from pipeline.tokens import TokenView
 
@@ -231,14 +231,14 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
     in_body = {k for s, k in zip(shaped, shaped_keys) if not _headline(text, s.start_char, headline_lines)}
     generic += [(s, "shape", s.kb_id_, "rules/org_shapes.yml") for s, k in zip(shaped, shaped_keys)
                 if k in in_body]
-    countrys = _countrys_bodies(shaped, ctx)
+    national_kinds = _one_countrys_bodies(shaped, ctx)
     for span, kind, rule_id, rule_file in generic:
         gid = _gazetteer_for_name(span, ctx, full_names)
         key = gid or f"new:{name_key(span.text)}"
         name = span.text
-        if key in countrys:
+        if key in national_kinds:
             # "Kenya's Ministry of Health ... The Ministry of Health said": the one this document names
-            key, name = countrys[key]
+            key, name = national_kinds[key]
         org_for(key, name, gid)
         candidates.append(_Candidate(span.start_char, span.end_char, kind, key, rule_id, rule_file))
 
@@ -909,7 +909,7 @@ _CODE_WORDS = {"AI", "IT", "IN", "IS", "TO", "AM", "BE", "NO", "ID", "SA", "LA",
 _POSSESSIVE_NAME = re.compile(r"(.+?)['’]s (.+)")
 
 
-def _countrys_bodies(shaped: list, ctx: Context) -> dict[str, tuple[str, str]]:
+def _one_countrys_bodies(shaped: list, ctx: Context) -> dict[str, tuple[str, str]]:
     """Key of a kind of body -> (key, name) of the one country's body of that kind the document names.
 
     "Kenya's Ministry of Health" makes a later "the Ministry of Health" Kenya's, when the
@@ -938,7 +938,7 @@ def _other_country(gid: str, k: int, ctx: Context, view: TokenView) -> tuple[str
     texts = view.texts
     if entry is None or not entry.country or k < 2 or texts[k - 1] not in ("'s", "’s"):
         return None
-    found = _country_before(k - 1, ctx, view)
+    found = _country_before(k, ctx, view)
     if found is None or found[1] == entry.country or _states_its_country(entry, ctx):
         return None
     first, code = found
@@ -952,26 +952,17 @@ def _other_country(gid: str, k: int, ctx: Context, view: TokenView) -> tuple[str
     return key, view.idx[first]
 
 
-def _country_before(end: int, ctx: Context, view: TokenView) -> tuple[int, str] | None:
-    """(first token, code) of the country whose name ends before token ``end``, or None.
+def _country_before(name_start: int, ctx: Context, view: TokenView) -> tuple[int, str] | None:
+    """(first token, code) of the country whose possessive stands before token ``name_start``, or None.
 
-    The run of capitalized words before ``end`` (an opening "The" aside) must be the
-    country's name: "New Jersey", "Northern Ireland" and "Jim Jordan" are not the countries
-    their last words name, and neither is a name inside a longer one ("Republic of the Congo").
+    The place is the one :func:`pipeline.shapes.country_owner` reads ("Republic of Korea's";
+    not "New Jersey's" or "the University of Ghana's"), and it must be a country.
     """
-    texts = view.texts
-    lo = end - 1
-    while lo > 0 and end - 1 - lo < 3 and texts[lo - 1][:1].isupper():
-        lo -= 1
-    if texts[lo] == "The" and lo < end - 1:
-        lo += 1
-    code = ctx.country_codes.get(name_key(view.span_text(lo, end)))
-    if code is None:
+    first = country_owner(view, name_start, ctx.lexicon)
+    if first is None:
         return None
-    before = texts[lo - 1].lower() if lo > 0 else ""
-    if before == "of" or before == "the" and lo > 1 and texts[lo - 2].lower() == "of":
-        return None
-    return lo, code
+    code = ctx.country_codes.get(name_key(view.span_text(first, name_start - 1)))
+    return (first, code) if code is not None else None
 
 
 def _states_its_country(entry, ctx: Context) -> bool:

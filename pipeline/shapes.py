@@ -398,7 +398,7 @@ def _check(view: TokenView, caps: list[bool], start: int, end: int, first: int, 
     if key in lexicon.non_org_names or _singular_key(name) in lexicon.generic_phrases:
         return None
     modifiers = [k for k in words if not lexicon.head_of(texts[k])]
-    owner = _country_owner(view, start, lexicon)
+    owner = country_owner(view, start, lexicon)
     if owner is not None and lowers[start] in _NATIONAL_KINDS and end - start >= 3 and lowers[start + 1] == "of":
         # "Nigeria's Ministry of Health": every country has one, and only the country tells them apart
         return Span(view.doc, owner, end, label="ORG", kb_id=f"shape:{lexicon.head_of(texts[start])}")
@@ -436,7 +436,7 @@ def _opens_sentence(view: TokenView, k: int) -> bool:
     return j < 0 or view.is_space[j] or view.texts[j] in {".", "!", "?", ":", ";"}
 
 
-def _country_owner(view: TokenView, start: int, lexicon: ShapeLexicon) -> int | None:
+def country_owner(view: TokenView, start: int, lexicon: ShapeLexicon) -> int | None:
     """The first token of a country whose possessive stands right before the name, or None:
     "Colombia's National Police" is one body, named with its country ("National Police" alone
     is a kind, and would merge the police of every country).
