@@ -54,8 +54,7 @@ LINKING_KEYS = {
     "partner_verbs", "partner_nouns", "participant_nouns", "staff_nouns", "member_nouns", "kind_heads",
     "activity_nouns", "relative_pronouns", "instrument_verbs", "clause_joiners", "lead_in_pronouns", "reporting_verbs", "training_verbs",
     "receiving_verbs", "question_markers", "answer_markers", "lead_adverbials", "founding_verbs", "charging_verbs",
-    "praise_verbs",
-    "assigning_verbs", "participation_verbs", "purpose_heads", "judging_verbs", "examples",
+    "praise_verbs", "assigning_verbs", "participation_verbs", "purpose_heads", "judging_verbs", "examples",
 }
 
 

@@ -306,7 +306,7 @@ def _name_in_run(view: TokenView, caps: list[bool], run_start: int, run_end: int
             stop += 1
         if _where_or_when(view, word, m, stop, lexicon):
             break    # "Keio University in Japan", "the Security Council on Tuesday": not part of the name
-        if word in ("and", "&") and stop <= run_end + 1 and stop < view.n and texts[stop] in ("'s", "’s") \
+        if word in ("and", "&") and stop < view.n and texts[stop] in ("'s", "’s") \
                 and name_key(view.span_text(m, stop)) in lexicon.places:
             break    # "Nigeria's Ministry of Health and Kenya's ...": the next country's body
         if word in ("and", "&") and any(lexicon.head_of(texts[x]) for x in range(m, stop)) and \
