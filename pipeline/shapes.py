@@ -399,9 +399,10 @@ def _check(view: TokenView, caps: list[bool], start: int, end: int, first: int, 
         return None
     modifiers = [k for k in words if not lexicon.head_of(texts[k])]
     owner = country_owner(view, start, lexicon)
-    if owner is not None and lowers[start] in _NATIONAL_KINDS and end - start >= 3 and lowers[start + 1] == "of":
-        # "Nigeria's Ministry of Health": every country has one, and only the country tells them apart
-        return Span(view.doc, owner, end, label="ORG", kb_id=f"shape:{lexicon.head_of(texts[start])}")
+    kind = start + 1 if lowers[start] in ("federal", "national") else start
+    if owner is not None and lowers[kind] in _NATIONAL_KINDS and end - kind >= 3 and lowers[kind + 1] == "of":
+        # "Nigeria's (Federal) Ministry of Health": every country has one, and only the country tells them apart
+        return Span(view.doc, owner, end, label="ORG", kb_id=f"shape:{lexicon.head_of(texts[kind])}")
     if owner is not None and len(words) == 2 and all(lowers[k] in lexicon.generic_modifiers or _common_word(lowers[k])
                                                       for k in modifiers):
         # "Colombia's National Police", "Kenya's Police Service": a kind, made a name by its country
