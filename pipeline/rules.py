@@ -38,7 +38,8 @@ ORG_PATTERN_KEYS = {"id", "pattern", "type", "note"}
 EXAMPLE_KEYS = {"text", "match", "no_match", "links", "no_links", "gap", "note"}
 SHAPE_KEYS = {
     "head_words", "head_types", "connectors", "name_initial_stopwords", "generic_modifiers", "place_modifiers",
-    "generic_phrases", "non_org_heads", "non_org_names", "non_org_acronyms", "organ_names", "list_kinds", "list_openers", "examples",
+    "generic_phrases", "non_org_heads", "field_heads", "non_org_names", "non_org_acronyms", "organ_names",
+    "list_kinds", "list_openers", "examples",
 }
 PLACE_KEYS = {"countries", "regions", "subdivisions", "examples"}
 COUNTRY_RE = re.compile(r"[A-Z]{2}")       # an organization's country: an ISO 3166-1 code that places.yml lists

@@ -50,6 +50,7 @@ class ShapeLexicon:
     generic_phrases: frozenset
     non_org_heads: frozenset
     non_org_names: frozenset
+    field_heads: frozenset = frozenset()    # non-organization heads that also name a field ("Conflict Resolution")
     organs: tuple = ()          # lowercase word tuples of ``organ_names``, longest first
     # Name keys of the countries and subdivisions of ``rules/places.yml``: "Keio University in
     # Japan" ends before "in Japan". Regions are left out: "Forum for Agricultural Research in Africa".
@@ -69,6 +70,7 @@ class ShapeLexicon:
             place_modifiers=low("place_modifiers"),
             generic_phrases=frozenset(_singular_key(p) for p in shapes.get("generic_phrases", ())),
             non_org_heads=low("non_org_heads"),
+            field_heads=low("field_heads") | frozenset(f"{w}s" for w in low("field_heads")),
             non_org_names=frozenset(name_key(p) for p in (*shapes.get("non_org_names", ()),
                                                             *shapes.get("organ_names", ()))),
             organs=tuple(sorted({tuple(str(p).lower().split()) for p in shapes.get("organ_names", ())},
@@ -391,8 +393,10 @@ def _check(view: TokenView, caps: list[bool], start: int, end: int, first: int, 
     # when a non-organization head follows the last organization head word;
     # "Cybercrime Convention Committee" is the committee of a convention.
     last_head = max(i for i, k in enumerate(words) if lexicon.head_of(texts[k]))
-    if any(lexicon.is_non_org_head(texts[k]) for k in words[last_head + 1:]) or \
-            lexicon.is_non_org_head(texts[words[-1]]):
+    if any(lexicon.is_non_org_head(texts[k]) and not _names_a_field(view, words[last_head], k, end, lexicon)
+           for k in words[last_head + 1:]) or \
+            (lexicon.is_non_org_head(texts[words[-1]]) and not _names_a_field(view, words[last_head], words[-1], end,
+                                                                                lexicon)):
         return None
     key = name_key(name)
     if key in lexicon.non_org_names or _singular_key(name) in lexicon.generic_phrases:
@@ -423,6 +427,22 @@ def _check(view: TokenView, caps: list[bool], start: int, end: int, first: int, 
         return None  # an ALL-CAPS heading, not a name
     head = lexicon.head_of(texts[first])
     return Span(view.doc, start, end, label="ORG", kb_id=f"shape:{head}")
+
+
+def _names_a_field(view: TokenView, head: int, k: int, end: int, lexicon: ShapeLexicon) -> bool:
+    """The non-organization head at token ``k`` is a field of work in the complement of the organization head
+    at ``head``: "Centre for Conflict Resolution", "Bureau of Indian Standards", "Institute of International Law".
+
+    It must be one of ``field_heads``, come after "for", "of" or "on" that follows the organization head, and
+    not be followed by a number ("Commission on Human Rights Resolution 2005/80" is a resolution).
+    """
+    if view.lowers[k] not in lexicon.field_heads or not any(
+            view.lowers[j] in ("for", "of", "on") for j in range(head + 1, k)):
+        return False
+    after = end
+    while after < len(view.texts) and view.is_space[after]:
+        after += 1
+    return after >= len(view.texts) or not any(c.isdigit() for c in view.texts[after])
 
 
 # Heads of the "<Head> of <sector>" names of a government's own bodies.
