@@ -431,18 +431,49 @@ def _check(view: TokenView, caps: list[bool], start: int, end: int, first: int, 
 
 def _names_a_field(view: TokenView, head: int, k: int, end: int, lexicon: ShapeLexicon) -> bool:
     """The non-organization head at token ``k`` is a field of work in the complement of the organization head
-    at ``head``: "Centre for Conflict Resolution", "Bureau of Indian Standards", "Institute of International Law".
+    at ``head``: "Centre for Conflict Resolution", "Agency for Technology and Standards", "Institute of
+    International Law".
 
-    It must be one of ``field_heads``, come after "for", "of" or "on" that follows the organization head, and
-    not be followed by a number ("Commission on Human Rights Resolution 2005/80" is a resolution).
+    It must be one of ``field_heads`` after "for", "of" or "on" following the organization head, with no number
+    after the name ("Commission on Human Rights Resolution No. 2005/80" is a resolution). A law is a field
+    wherever it stands in the complement; the other words only right after the preposition or "and" ("Bureau of
+    Standards", "Group on Rules", "... Technology and Standards") or as the one word after "for" with another
+    word before them ("Institute for Security Policy"). A longer complement before them is most often a whole
+    name, and the word starts a document's title: "Ministry of Finance Regulation", "Department of Defense
+    Cyber Policy", "Commission on Human Rights Resolution".
     """
-    if view.lowers[k] not in lexicon.field_heads or not any(
-            view.lowers[j] in ("for", "of", "on") for j in range(head + 1, k)):
+    lowers = view.lowers
+    if lowers[k] not in lexicon.field_heads:
         return False
-    after = end
-    while after < len(view.texts) and view.is_space[after]:
-        after += 1
-    return after >= len(view.texts) or not any(c.isdigit() for c in view.texts[after])
+    prepositions = [j for j in range(head + 1, k) if lowers[j] in ("for", "of", "on")]
+    if not prepositions or _number_follows(view, end):
+        return False
+    if lowers[k] in ("law", "laws"):
+        return True
+    before = k - 2 if lowers[k - 1] == "the" else k - 1        # "Centre for the Rule of Law"
+    if lowers[before] in ("for", "of", "on", "and"):
+        return True
+    # ... but not a plural: "the High Commissioner for Refugees Policy on Age" is the office's policy
+    word = lowers[before]
+    plural = word.endswith("s") and not word.endswith(("ss", "us", "is", "ics"))
+    return before - 1 == prepositions[-1] and lowers[prepositions[-1]] == "for" and not plural
+
+
+def _number_follows(view: TokenView, end: int) -> bool:
+    """A number, or "No." before one, follows token ``end`` (after spaces, a comma or a bracket)."""
+    texts, n = view.texts, len(view.texts)
+    j = end
+    for _ in range(3):
+        while j < n and view.is_space[j]:
+            j += 1
+        if j >= n:
+            return False
+        if any(c.isdigit() for c in texts[j]) or view.lowers[j] in ("no", "no.", "nos", "nos.", "number"):
+            return True
+        if texts[j] not in (",", "("):
+            return False
+        j += 1
+    return False
 
 
 # Heads of the "<Head> of <sector>" names of a government's own bodies.
