@@ -246,12 +246,17 @@ def extract_document(text: str, ctx: Context, doc: Doc | None = None) -> Extract
     shouted_lines: dict = {}
     frames = None          # where function token patterns start: read for the first English-word acronym
     defined_here = set(doc_acronyms)
+    # Entries this document names by one of their names: a shared acronym means the one named here
+    # ("the Bureau of Indian Standards ... BIS certification" is not the Bank for International Settlements).
+    named_here = {g for g, keys in moved.items() if g in keys}
     for span in acronym_spans:
         surface = view.span_text(span.start, span.end)
         if surface in defined_here:
             continue
         ids = ctx.acronym_index.get(surface, (span.id_,))
         gid = ids[0]
+        if len(ids) > 1 and len(named := [i for i in ids if i in named_here]) == 1:
+            gid = named[0]
         if frames is None and is_english_word(surface):
             frames = _verb_frames(fn_spans, view, ctx)
         if is_english_word(surface) and not _name_context(span, view, ctx, gid, frames):
