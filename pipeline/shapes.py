@@ -311,12 +311,24 @@ def _name_in_run(view: TokenView, caps: list[bool], run_start: int, run_end: int
         if word in ("and", "&") and stop < view.n and texts[stop] in ("'s", "’s") \
                 and name_key(view.span_text(m, stop)) in lexicon.places:
             break    # "Nigeria's Ministry of Health and Kenya's ...": the next country's body
-        if word in ("and", "&") and any(lexicon.head_of(texts[x]) for x in range(m, stop)) and \
-                not any(lexicon.head_of(texts[x]) for x in range(first + 1, end)):
-            pass  # "Forum of Incident Response and Security Teams": the head closes the complement
+        if word in ("and", "&") and any(lexicon.head_of(texts[x]) == lowers[x]
+                                        for x in range(m, _hyphened(view, caps, stop, run_end))):
+            # "... Bureau for Education in Bangkok and Asia-Pacific Centre of Education": a singular head
+            # word after "and" names a second body ("Forum of Incident Response and Security Teams"
+            # ends with the plural of what it gathers).
+            break
         in_complement = in_complement or word in ("of", "for", "on", "against", "in", "-")
         end = k = stop
     return _check(view, caps, start, end, first, lexicon), end
+
+
+def _hyphened(view: TokenView, caps: list[bool], stop: int, run_end: int) -> int:
+    """The end of the capitalized group ending at ``stop``, with hyphen-joined words ("Asia-Pacific Centre")."""
+    while stop + 1 <= run_end and view.texts[stop] == "-" and caps[stop + 1]:
+        stop += 1
+        while stop <= run_end and caps[stop]:
+            stop += 1
+    return stop
 
 
 def _coordinated_modifier(view: TokenView, caps: list[bool], run_start: int, start: int,
