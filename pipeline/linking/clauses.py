@@ -287,7 +287,7 @@ def _after_short_opening(words: list[str], k: int, org_tokens: set, function_sta
     return k
 
 
-_OPENING_PREPOSITIONS = {"together", "with", "in", "during", "through", "under", "after", "before", "following",
+_OPENING_PREPOSITIONS = {"together", "with", "as", "in", "during", "through", "under", "after", "before", "following",
                          "since", "at", "on", "for", "from", "according", "alongside", "unlike", "like", "besides"}
 
 

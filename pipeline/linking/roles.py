@@ -12,7 +12,7 @@ from __future__ import annotations
 from pipeline.names import DATE_WORDS
 from pipeline.linking.cues import (Cues, _AUXILIARIES, _COORD, _FUNDING, _GROUP_NOUNS, _LOCATED, _PREPOSITIONS, _SKIP,
                                    _singular)
-from pipeline.linking.sentence import _Sentence, _org_token_indexes
+from pipeline.linking.sentence import _Sentence, _org_token_indexes, prefixed_name
 from pipeline.linking.clauses import _OPENING_PREPOSITIONS, _closes_subject_relative, _place_after_name
 
 
@@ -196,6 +196,8 @@ def role(sent: _Sentence, mention, clause_start: int, cues: Cues) -> str:
     if nxt + 1 < len(words) and words[nxt] == "-" and sent.surfaces[nxt + 1][:1].islower() \
             and sent.token_starts[nxt] == mention.end and words[nxt + 1] not in _LEADING_PARTICIPLES:
         return "possessor"     # "UN-trained units intercepted ...": a modifier (its own "-funded" noun aside)
+    if prefixed_name(sent, mention):
+        return "possessor"     # "intra-EAC trade", "non-EU states": the name only qualifies a noun
     if _reports_another(words, nxt, org_tokens, cues, sent.surfaces):
         return "speaker"       # "Europol said the ITU trains judges": the ITU trains, Europol only says so
     if nxt < len(words) and _describes_members(words, nxt, sent.surfaces, cues):

@@ -198,10 +198,29 @@ def _after_dateline(sent: _Sentence, start: int) -> int:
 
 
 def _org_token_indexes(sent: _Sentence) -> set:
-    """Indexes of the sentence's tokens that lie inside an organization mention."""
+    """Indexes of the sentence's tokens that lie inside an organization mention.
+
+    A name made a modifier by a prefix ("intra-EAC trade", "non-EU countries") names no
+    organization in the sentence's structure: its tokens are left out.
+    """
     if sent._org_tokens is None:
         # Tokens are sorted by offset: those starting inside a mention are one run of indices.
         starts = sent.token_starts
-        sent._org_tokens = {i for m in sent.orgs
+        sent._org_tokens = {i for m in sent.orgs if not prefixed_name(sent, m)
                             for i in range(bisect.bisect_left(starts, m.start), bisect.bisect_left(starts, m.end))}
     return sent._org_tokens
+
+
+# Prefixes that make a name a modifier: "intra-EAC trade", "non-EU countries", "pan-African".
+NAME_PREFIXES = {"intra", "inter", "non", "pan", "extra", "anti", "pro", "post", "pre", "ex", "trans", "sub"}
+
+
+def prefixed_name(sent: _Sentence, mention) -> bool:
+    """The mention follows a prefix and a hyphen ("intra-EAC", "non-EU"): it only qualifies a noun."""
+    text, offset = sent._view.text, mention.start
+    if offset < 2 or text[offset - 1] != "-":
+        return False
+    k = offset - 1
+    while k > 0 and text[k - 1].isalpha():
+        k -= 1
+    return text[k:offset - 1].lower() in NAME_PREFIXES
