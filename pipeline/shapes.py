@@ -311,24 +311,35 @@ def _name_in_run(view: TokenView, caps: list[bool], run_start: int, run_end: int
         if word in ("and", "&") and stop < view.n and texts[stop] in ("'s", "’s") \
                 and name_key(view.span_text(m, stop)) in lexicon.places:
             break    # "Nigeria's Ministry of Health and Kenya's ...": the next country's body
-        if word in ("and", "&") and any(lexicon.head_of(texts[x]) == lowers[x]
-                                        for x in range(m, _hyphened(view, caps, stop, run_end))):
-            # "... Bureau for Education in Bangkok and Asia-Pacific Centre of Education": a singular head
-            # word after "and" names a second body ("Forum of Incident Response and Security Teams"
-            # ends with the plural of what it gathers).
-            break
+        if word in ("and", "&") and _opens_another_body(view, caps, m, run_end, lexicon):
+            break    # "... Bureau for Education in Bangkok and Asia-Pacific Centre of Education ..."
         in_complement = in_complement or word in ("of", "for", "on", "against", "in", "-")
         end = k = stop
     return _check(view, caps, start, end, first, lexicon), end
 
 
-def _hyphened(view: TokenView, caps: list[bool], stop: int, run_end: int) -> int:
-    """The end of the capitalized group ending at ``stop``, with hyphen-joined words ("Asia-Pacific Centre")."""
-    while stop + 1 <= run_end and view.texts[stop] == "-" and caps[stop + 1]:
-        stop += 1
-        while stop <= run_end and caps[stop]:
-            stop += 1
-    return stop
+def _opens_another_body(view: TokenView, caps: list[bool], m: int, run_end: int, lexicon: ShapeLexicon) -> bool:
+    """The capitalized words from token ``m`` (after "and" in a name's complement) open the name of
+    another body: a singular head word, after at most a hyphenated compound, with a complement of
+    its own ("and Department of Operational Support", "and Asia-Pacific Centre of Education").
+
+    Anything else belongs to the first name: a plural head ("Forum of Incident Response and
+    Security Teams"), a head that closes it ("Department of the Prime Minister and Cabinet",
+    "Centre for Internet and Society") or one after other words ("Department of Health and Human
+    Services Office of Inspector General", "Ministry of Local Government and Community Development").
+    """
+    texts, lowers = view.texts, view.lowers
+    k = m
+    while k + 2 <= run_end and texts[k + 1] == "-" and caps[k + 2]:
+        k += 2                                      # "Asia-Pacific"
+    if k > m:
+        k += 1
+    return k + 1 <= run_end and caps[k] and lexicon.head_of(texts[k]) == lowers[k] \
+        and lowers[k] not in _FIELD_LIKE_HEADS and lowers[k + 1] in ("of", "for", "on")
+
+
+# Head words that also name what a body works on: "Institute for Technology and Society of Rio".
+_FIELD_LIKE_HEADS = frozenset({"society", "community", "cabinet", "police", "service", "security"})
 
 
 def _coordinated_modifier(view: TokenView, caps: list[bool], run_start: int, start: int,
@@ -448,11 +459,11 @@ def _names_a_field(view: TokenView, head: int, k: int, end: int, lexicon: ShapeL
 
     It must be one of ``field_heads`` after "for", "of" or "on" following the organization head, with no number
     after the name ("Commission on Human Rights Resolution No. 2005/80" is a resolution). A law is a field
-    wherever it stands in the complement; the other words only right after the preposition or "and" ("Bureau of
-    Standards", "Group on Rules", "... Technology and Standards") or as the one word after "for" with another
-    word before them ("Institute for Security Policy"). A longer complement before them is most often a whole
-    name, and the word starts a document's title: "Ministry of Finance Regulation", "Department of Defense
-    Cyber Policy", "Commission on Human Rights Resolution".
+    after an adjective-like word ("International Law", "Comparative Public Law"); every field word right after
+    the preposition or "and" ("Bureau of Standards", "Group on Rules", "... Technology and Standards"); the
+    others also as the second word after "for" ("Institute for Security Policy"). A longer complement before
+    them is most often a whole name, and the word starts a document's title: "Ministry of Finance Regulation",
+    "Department of Defense Cyber Policy", "Commission on Human Rights Resolution", "Ministry of Justice Law".
     """
     lowers = view.lowers
     if lowers[k] not in lexicon.field_heads:
@@ -460,11 +471,13 @@ def _names_a_field(view: TokenView, head: int, k: int, end: int, lexicon: ShapeL
     prepositions = [j for j in range(head + 1, k) if lowers[j] in ("for", "of", "on")]
     if not prepositions or _number_follows(view, end):
         return False
-    if lowers[k] in ("law", "laws"):
-        return True
     before = k - 2 if lowers[k - 1] == "the" else k - 1        # "Centre for the Rule of Law"
     if lowers[before] in ("for", "of", "on", "and"):
         return True
+    if lowers[k] in ("law", "laws"):
+        # a kind of law ("Institute of International Law", "... Comparative Public Law"), not a
+        # ministry's law ("Ministry of Justice Law on Criminal Procedure")
+        return lowers[before].endswith(("al", "an", "ic", "ive", "ary"))
     # ... but not a plural: "the High Commissioner for Refugees Policy on Age" is the office's policy
     word = lowers[before]
     plural = word.endswith("s") and not word.endswith(("ss", "us", "is", "ics"))
