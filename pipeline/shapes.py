@@ -315,7 +315,10 @@ def _name_in_run(view: TokenView, caps: list[bool], run_start: int, run_end: int
             break    # "... Bureau for Education in Bangkok and Asia-Pacific Centre of Education ..."
         in_complement = in_complement or word in ("of", "for", "on", "against", "in", "-")
         end = k = stop
-    return _check(view, caps, start, end, first, lexicon), end
+    name_end = end
+    if name_end - start > 3 and lowers[name_end - 1] in _DESCRIBING_TAILS and texts[name_end - 2] in _HYPHENS:
+        name_end -= 2      # "University of Glasgow-led research": the name ends before its tail
+    return _check(view, caps, start, name_end, first, lexicon), end
 
 
 def _opens_another_body(view: TokenView, caps: list[bool], m: int, run_end: int, lexicon: ShapeLexicon) -> bool:
