@@ -287,8 +287,14 @@ def _after_short_opening(words: list[str], k: int, org_tokens: set, function_sta
     return k
 
 
-_OPENING_PREPOSITIONS = {"together", "with", "as", "in", "during", "through", "under", "after", "before", "following",
+_OPENING_PREPOSITIONS = {"together", "with", "in", "during", "through", "under", "after", "before", "following",
                          "since", "at", "on", "for", "from", "according", "alongside", "unlike", "like", "besides"}
+
+
+def opens_with_preposition(words: list[str], start: int) -> bool:
+    """The clause at ``start`` opens with a prepositional phrase: "In 2020, ...", "Working with ...",
+    "As part of its mandate, ..." (not "As the ITU trains judges, the EU funds ...": a clause of its own)."""
+    return words[start] in _OPENING_PREPOSITIONS or words[start:start + 3] == ["as", "part", "of"]
 
 
 def _opening_phrase_end(sent: _Sentence, clause_start: int, org_tokens: set, cues: Cues) -> int:
@@ -316,7 +322,7 @@ def _opening_phrase_end(sent: _Sentence, clause_start: int, org_tokens: set, cue
         return 0
     # "Funded by the World Bank, ...", "Launched in 2018 and coordinated by the IUCN, ..."
     participle = first.endswith("ed") and "by" in words[clause_start + 1:comma]
-    if first not in _OPENING_PREPOSITIONS and not participle:
+    if not opens_with_preposition(words, clause_start) and not participle:
         return 0
     item_end = comma
     while participle:

@@ -13,7 +13,7 @@ from pipeline.names import DATE_WORDS
 from pipeline.linking.cues import (Cues, _AUXILIARIES, _COORD, _FUNDING, _GROUP_NOUNS, _LOCATED, _PREPOSITIONS, _SKIP,
                                    _singular)
 from pipeline.linking.sentence import _Sentence, _org_token_indexes, prefixed_name
-from pipeline.linking.clauses import _OPENING_PREPOSITIONS, _closes_subject_relative, _place_after_name
+from pipeline.linking.clauses import _closes_subject_relative, _place_after_name, opens_with_preposition
 
 
 # Words that may stand between a partner verb and "with" besides adverbs in -ly ("work very
@@ -575,7 +575,7 @@ def _closes_opening_phrase(words: list[str], j: int, clause_start: int) -> bool:
     """The comma at ``j`` is the first of a clause that opens with a preposition or a gerund
     ("Together with INTERPOL's partners, Kaspersky ...", "Working with ENISA, CERT-EU ...")."""
     first = words[clause_start]
-    return (first in _OPENING_PREPOSITIONS or first.endswith("ing")) and "," not in words[clause_start:j]
+    return (opens_with_preposition(words, clause_start) or first.endswith("ing")) and "," not in words[clause_start:j]
 
 
 def _inside_partner_phrase(words: list[str], j: int, cues: Cues, org_tokens: set) -> bool:
